@@ -1,0 +1,1 @@
+"""Pure trading model: decimals, instruments, validation, orders; no Qt, no I/O, no clock."""

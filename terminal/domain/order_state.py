@@ -1,0 +1,133 @@
+"""The order state machine: local transitions and the merge of venue reports.
+
+Venue reports are merged as a join: the status only moves forward in the order of
+``VENUE_RANK``, executed and cumulative quantities only grow, and timestamps only advance.
+So applying the same reports in any order, any number of times, gives the same order:
+a late NEW after FILLED changes nothing, and a duplicated fill is not counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from terminal.domain.decimals import ZERO
+from terminal.domain.enums import OrderStatus
+from terminal.domain.instrument import DEFAULT_TIME_IN_FORCE
+from terminal.domain.orders import Order, OrderRequest, OrderUpdate
+
+# How far along its life each venue status puts an order. Terminal statuses outrank every
+# working one; among them the one carrying more information wins, so that the merge is a
+# total order (and therefore commutative) even if a venue ever sent two different endings.
+VENUE_RANK: dict[OrderStatus, int] = {
+    OrderStatus.PENDING_NEW: 1,
+    OrderStatus.NEW: 2,
+    OrderStatus.PARTIALLY_FILLED: 3,
+    OrderStatus.REJECTED: 4,
+    OrderStatus.CANCELED: 5,
+    OrderStatus.PARTIALLY_CANCELED: 6,
+    OrderStatus.FILLED: 7,
+}
+
+
+class TransitionError(ValueError):
+    """A local transition that makes no sense for the order's current state."""
+
+
+def new_order(request: OrderRequest, client_order_id: str, now_ms: int) -> Order:
+    """The order as it stands when its request is about to leave: SUBMITTING."""
+    return Order(
+        symbol=request.symbol,
+        side=request.side,
+        type=request.type,
+        client_order_id=client_order_id,
+        quantity=request.quantity or ZERO,
+        price=request.price,
+        amount=request.amount or ZERO,
+        time_in_force=request.time_in_force or DEFAULT_TIME_IN_FORCE[request.type],
+        stp_mode=request.stp_mode,
+        local_status=OrderStatus.SUBMITTING,
+        created_ms=now_ms,
+        updated_ms=now_ms,
+    )
+
+
+def apply_update(order: Order, update: OrderUpdate) -> Order:
+    """Merge one venue report into the order. Idempotent, commutative, never moves backwards."""
+    if update.client_order_id != order.client_order_id:
+        raise TransitionError(f"update for {update.client_order_id!r} applied to order {order.client_order_id!r}")
+    current = order.venue_status
+    status = update.status
+    if current is not None and VENUE_RANK[current] >= VENUE_RANK[status]:
+        status = current
+
+    executed = max(order.executed_qty, update.executed_qty)
+    cumulative = max(order.cumulative_quote_qty, update.cumulative_quote_qty)
+    avg_price = order.avg_price
+    # The average belongs with the largest execution seen; on a tie keep the larger value
+    # so that the result does not depend on arrival order.
+    if (
+        update.avg_price is not None
+        and update.avg_price > 0
+        and (
+            update.executed_qty > order.executed_qty
+            or (update.executed_qty == order.executed_qty and update.avg_price > avg_price)
+        )
+    ):
+        avg_price = update.avg_price
+
+    cancel_reason = order.cancel_reason
+    if update.cancel_reason and (not cancel_reason or update.cancel_reason > cancel_reason):
+        cancel_reason = update.cancel_reason
+
+    order_id = order.order_id
+    if update.order_id and (order_id is None or (order_id != update.order_id and update.order_id < order_id)):
+        # A venue gives an order one id; the min keeps the merge order-independent even so.
+        order_id = update.order_id
+
+    return replace(
+        order,
+        venue_status=status,
+        executed_qty=executed,
+        cumulative_quote_qty=cumulative,
+        avg_price=avg_price,
+        order_id=order_id,
+        updated_ms=max(order.updated_ms, update.update_ms),
+        cancel_reason=cancel_reason,
+        cancel_pending=order.cancel_pending and not status.is_terminal,
+    )
+
+
+def mark_unknown(order: Order, reason: str) -> Order:
+    """The request's outcome is uncertain (timeout, 5xx). Only meaningful before the venue spoke."""
+    if order.venue_status is not None:
+        return order  # the venue already told us the order exists: nothing is unknown
+    if order.local_status is OrderStatus.REJECTED:
+        raise TransitionError(f"order {order.client_order_id} was already rejected")
+    return replace(order, local_status=OrderStatus.UNKNOWN, reject_reason=reason)
+
+
+def mark_rejected(order: Order, reason: str) -> Order:
+    """The venue refused the request, or reconciliation proved the order never reached it.
+
+    A later report from the venue still wins over this local conclusion (``status`` prefers
+    ``venue_status``), so an order can never be hidden by a wrong inference.
+    """
+    if order.venue_status is not None:
+        return order
+    return replace(order, local_status=OrderStatus.REJECTED, reject_reason=reason)
+
+
+def request_cancel(order: Order) -> Order:
+    """A cancel request is about to leave for this order."""
+    if order.status.is_terminal:
+        raise TransitionError(f"order {order.client_order_id} is already {order.status}")
+    if order.venue_status is None and order.local_status is OrderStatus.SUBMITTING:
+        # Cancelling by client id works once the venue has the order; before that the
+        # request would race the creation. The session waits for the acknowledgement.
+        raise TransitionError(f"order {order.client_order_id} is not acknowledged yet")
+    return replace(order, cancel_pending=True)
+
+
+def cancel_failed(order: Order) -> Order:
+    """The venue refused the cancel: the order shows its venue status again."""
+    return replace(order, cancel_pending=False)

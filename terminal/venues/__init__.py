@@ -1,0 +1,1 @@
+"""Venue adapters: signing, REST and stream clients, wire <-> domain mapping; asyncio only, no Qt."""
