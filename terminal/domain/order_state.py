@@ -62,18 +62,17 @@ def apply_update(order: Order, update: OrderUpdate) -> Order:
 
     executed = max(order.executed_qty, update.executed_qty)
     cumulative = max(order.cumulative_quote_qty, update.cumulative_quote_qty)
+    # The average belongs with the largest execution seen: (executed, average) merge as a pair,
+    # largest first. A report that executed more but carries no average (None, or the "0" some
+    # REST answers of 004 send) resets it to "unknown" (zero, which ``Order.average_price`` then
+    # derives from the cumulative quote): keeping the older average would show a stale number and
+    # make the result depend on arrival order. On a tie the larger average wins.
     avg_price = order.avg_price
-    # The average belongs with the largest execution seen; on a tie keep the larger value
-    # so that the result does not depend on arrival order.
-    if (
-        update.avg_price is not None
-        and update.avg_price > 0
-        and (
-            update.executed_qty > order.executed_qty
-            or (update.executed_qty == order.executed_qty and update.avg_price > avg_price)
-        )
-    ):
-        avg_price = update.avg_price
+    reported_avg = update.avg_price if update.avg_price is not None and update.avg_price > 0 else ZERO
+    if update.executed_qty > order.executed_qty:
+        avg_price = reported_avg
+    elif update.executed_qty == order.executed_qty:
+        avg_price = max(avg_price, reported_avg)
 
     cancel_reason = order.cancel_reason
     if update.cancel_reason and (not cancel_reason or update.cancel_reason > cancel_reason):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from terminal.domain.decimals import ceil_to, div, floor_to, format_decimal, is_multiple, mul, quantize, to_plain
 from terminal.domain.enums import OrderType, Side
@@ -154,7 +154,8 @@ def _limit_fields(
         out += _price_rules(request, instrument, fmt, price, reference_price, best_bid, best_ask, now_ms)
 
     qty = request.quantity
-    problem = _positive("quantity", qty, _min_qty(instrument, market=False), fmt.qty(_min_qty(instrument, False)))
+    smallest = ceil_to(_min_qty(instrument, market=False), instrument.step_size)
+    problem = _positive("quantity", qty, smallest, fmt.qty(smallest))
     if problem:
         out.append(problem)
         return out
@@ -246,7 +247,8 @@ def _price_rules(
 
     if request.type is OrderType.LIMIT_MAKER:
         if request.side is Side.BUY and best_ask is not None and price >= best_ask:
-            nearest = floor_to(best_ask - tick, tick)
+            # The highest tick strictly below the ask (the ask itself may lie off the grid).
+            nearest = ceil_to(best_ask, tick) - tick
             out.append(
                 Violation(
                     "price",
@@ -257,7 +259,8 @@ def _price_rules(
                 )
             )
         if request.side is Side.SELL and best_bid is not None and price <= best_bid:
-            nearest = ceil_to(best_bid + tick, tick)
+            # The lowest tick strictly above the bid.
+            nearest = floor_to(best_bid, tick) + tick
             out.append(
                 Violation(
                     "price",
@@ -331,7 +334,7 @@ def _notional_rules(qty: Decimal, price: Decimal, instrument: Instrument, fmt: _
         minimums.append(("min_amount", amounts.min_amount))
     for rule, minimum in minimums:
         if notional < minimum:
-            nearest = ceil_to(div(minimum, price), step)
+            nearest = ceil_to(div(minimum, price, ROUND_CEILING), step)
             out.append(
                 Violation(
                     "quantity",
@@ -343,7 +346,7 @@ def _notional_rules(qty: Decimal, price: Decimal, instrument: Instrument, fmt: _
             )
     maximum = amounts.max_amount if amounts is not None else None
     if maximum is not None and maximum > 0 and notional > maximum:
-        nearest = floor_to(div(maximum, price), step)
+        nearest = floor_to(div(maximum, price, ROUND_FLOOR), step)
         out.append(
             Violation(
                 "quantity",
@@ -383,8 +386,8 @@ def _market_fields(request: OrderRequest, instrument: Instrument, fmt: _Fmt, now
             return out
         return out + _amount_rules(amount, instrument, fmt)
     assert qty is not None
-    low = _min_qty(instrument, market=True)
-    problem = _positive("quantity", qty, low, fmt.qty(low))
+    smallest = ceil_to(_min_qty(instrument, market=True), instrument.step_size)
+    problem = _positive("quantity", qty, smallest, fmt.qty(smallest))
     if problem:
         return [*out, problem]
     return out + _quantity_rules(qty, instrument, fmt, market=True)
@@ -484,7 +487,7 @@ def _balance(
     needed = mul(qty, unit_price)
     if needed <= free:
         return []
-    nearest = floor_to(div(free, unit_price), step)
+    nearest = floor_to(div(free, unit_price, ROUND_FLOOR), step)
     estimate = " about" if request.type is OrderType.MARKET else ""
     return [
         Violation(
