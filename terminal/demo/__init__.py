@@ -1,0 +1,1 @@
+"""The built-in demo exchange: a faithful, pure twin of HashKey's spot matching engine and accounts."""
