@@ -29,7 +29,8 @@ class FaultState:
     rate_limited_until_ms: int = 0
     silent_until_ms: int = 0  # public streams answer no pings (and send nothing) until then
     _order_failures: list[OrderFailure] = field(default_factory=list)
-    _paused: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (topic, symbol) -> (since_ms, until_ms); since None: every subscription, old or new
+    _paused: dict[tuple[str, str], tuple[int | None, int]] = field(default_factory=dict)
 
     def fail_next_orders(self, count: int, status: FailStatus, execute: bool) -> None:
         self._order_failures = [OrderFailure(status, execute)] * count
@@ -42,17 +43,21 @@ class FaultState:
     def pending_order_failures(self) -> int:
         return len(self._order_failures)
 
-    def pause_stream(self, topic: str, symbol: str, until_ms: int) -> None:
-        self._paused[(topic, symbol)] = until_ms
+    def pause_stream(self, topic: str, symbol: str, until_ms: int, since_ms: int | None = None) -> None:
+        """Silence (topic, symbol) until ``until_ms``. With ``since_ms``, only subscriptions made at
+        or before it fall silent: like a venue subscription that died quietly, subscribing again
+        brings the data back, which is what a client's staleness watchdog must find out."""
+        self._paused[(topic, symbol)] = (since_ms, until_ms)
 
-    def stream_paused(self, topic: str, symbol: str, now_ms: int) -> bool:
-        until = self._paused.get((topic, symbol))
-        if until is None:
+    def stream_paused(self, topic: str, symbol: str, now_ms: int, subscribed_ms: int | None = None) -> bool:
+        entry = self._paused.get((topic, symbol))
+        if entry is None:
             return False
+        since, until = entry
         if now_ms >= until:
             del self._paused[(topic, symbol)]
             return False
-        return True
+        return since is None or subscribed_ms is None or subscribed_ms <= since
 
     def rate_limited(self, now_ms: int) -> bool:
         return now_ms < self.rate_limited_until_ms
