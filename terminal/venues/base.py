@@ -1,0 +1,160 @@
+"""What the session needs from any venue: normalized events, connection states and capabilities.
+
+Contract of every venue adapter (DESIGN.md, "One venue interface, four venues"):
+- it never blocks the event loop, and never imports Qt;
+- it reconnects by itself, reporting each step as a ``ConnectionEvent``;
+- everything it delivers is immutable (frozen dataclasses of ``terminal.domain`` types), handed to
+  one ``EventSink`` callback in the order the venue produced it;
+- data that may be out of date is flagged: a ``SubscriptionStatus`` with ``stale=True`` from the
+  moment a link drops until that subscription's first fresh message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from terminal.domain.balance import Balance
+from terminal.domain.book import OrderBook
+from terminal.domain.enums import OrderType, TimeInForce
+from terminal.domain.intervals import Interval
+from terminal.domain.market import BookTicker, Candle, PublicTrade, Ticker
+from terminal.domain.orders import Fill, Order, OrderUpdate
+
+
+class ConnectionState(StrEnum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    STALE = "stale"  # connected, but data stopped arriving
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"  # gave up, or cannot work (bad credentials): ``reason`` says why
+    CLOSED = "closed"  # closed on purpose
+
+
+class Topic(StrEnum):
+    DEPTH = "depth"
+    TRADES = "trades"
+    CANDLES = "candles"
+    TICKER = "ticker"
+    BBO = "bbo"
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionKey:
+    """What a watcher asks for; equal keys share one subscription at the venue."""
+
+    topic: Topic
+    symbol: str
+    interval: Interval | None = None
+
+    def __str__(self) -> str:
+        return f"{self.topic}:{self.symbol}" + (f":{self.interval}" if self.interval else "")
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionEvent:
+    """A stream's link changed state. ``attempt``/``delay_s`` describe a coming reconnection."""
+
+    stream: str
+    state: ConnectionState
+    attempt: int = 0
+    delay_s: float = 0.0
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionStatus:
+    """A subscription went stale (``reason`` says why) or fresh again."""
+
+    key: SubscriptionKey
+    stale: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BookEvent:
+    """The whole top of a symbol's book, newer than the last one delivered."""
+
+    book: OrderBook
+
+
+@dataclass(frozen=True, slots=True)
+class TradesEvent:
+    """Public trades, oldest first; ``snapshot`` for the recent history sent on subscribe."""
+
+    symbol: str
+    trades: tuple[PublicTrade, ...]
+    snapshot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CandleEvent:
+    """The candle in progress (or just closed) of ``interval``; replaces one with the same open time."""
+
+    symbol: str
+    interval: Interval
+    candle: Candle
+
+
+@dataclass(frozen=True, slots=True)
+class TickerEvent:
+    ticker: Ticker
+
+
+@dataclass(frozen=True, slots=True)
+class BboEvent:
+    quote: BookTicker
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    """A report about one of the user's orders. ``order`` carries the venue's full view of it,
+    so an order the terminal did not place (another session, another app) can still be shown."""
+
+    update: OrderUpdate
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class FillEvent:
+    fill: Fill
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceEvent:
+    """Balances that changed; ``complete`` when this is every balance of the account (a snapshot)."""
+
+    balances: tuple[Balance, ...]
+    complete: bool = False
+
+
+VenueEvent = (
+    ConnectionEvent
+    | SubscriptionStatus
+    | BookEvent
+    | TradesEvent
+    | CandleEvent
+    | TickerEvent
+    | BboEvent
+    | OrderEvent
+    | FillEvent
+    | BalanceEvent
+)
+EventSink = Callable[[VenueEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a venue can do, so the UI adapts instead of showing empty grids."""
+
+    venue: str
+    order_book: bool
+    order_types: tuple[OrderType, ...] = ()
+    time_in_force: Mapping[OrderType, tuple[TimeInForce, ...]] = field(default_factory=dict)
+    market_buy_by_amount: bool = False
+    contracts: bool = False  # trades contracts (proposal -> buy -> sell) instead of orders
+    streaming_market_data: bool = True
+    streaming_account: bool = True  # False: balances and orders are polled
+    intervals: tuple[Interval, ...] = tuple(Interval)
+    max_depth: int = 0
