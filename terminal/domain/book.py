@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import cached_property
 
-from terminal.domain.decimals import parse_decimal
+from terminal.domain.decimals import parse_wire_decimal
 from terminal.domain.market import BookSnapshot, Level
 
 RawLevel = Sequence[object]  # [price, quantity] as the wire has them (usually strings)
@@ -43,7 +43,7 @@ class BookSide:
         level = self._parsed[index]
         if level is None:
             raw = self._raw[index]
-            level = (parse_decimal(raw[0], field="price"), parse_decimal(raw[1], field="quantity"))
+            level = (parse_wire_decimal(raw[0], "price"), parse_wire_decimal(raw[1], "quantity"))
             self._parsed[index] = level
         return level
 

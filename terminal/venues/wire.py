@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
-from terminal.domain.decimals import DecimalParseError, parse_decimal
+from terminal.domain.decimals import DecimalParseError, parse_wire_decimal
 from terminal.venues.errors import MalformedResponse
 
 E = TypeVar("E", bound=StrEnum)
@@ -33,7 +33,7 @@ def as_decimal(value: object, path: str) -> Decimal:
         # JSON numbers decode as floats; their shortest repr is the digits the venue sent.
         value = repr(value)
     try:
-        return parse_decimal(value, field=path)
+        return parse_wire_decimal(value, path)
     except DecimalParseError as exc:
         raise malformed(path, f"is not a number ({exc})") from None
 

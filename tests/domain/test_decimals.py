@@ -21,6 +21,7 @@ from terminal.domain.decimals import (
     is_multiple,
     mul,
     parse_decimal,
+    parse_wire_decimal,
     quantize,
     to_plain,
 )
@@ -437,3 +438,20 @@ def test_mul_does_not_overflow_to_infinity() -> None:
     product = mul(D("1E+999999"), D("1E+10"))
     assert product.is_finite()
     assert product == D("1E+1000009")
+
+
+@given(
+    st.one_of(st.text(max_size=50), st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{1,12})?([eE]-?[0-9]{1,4})?", fullmatch=True))
+)
+def test_the_wire_fast_path_agrees_with_parse_decimal(text: str) -> None:
+    try:
+        expected: object = parse_decimal(text, field="f")
+    except DecimalParseError as exc:
+        expected = str(exc)
+    try:
+        got: object = parse_wire_decimal(text, "f")
+    except DecimalParseError as exc:
+        got = str(exc)
+    assert got == expected
+    if isinstance(got, Decimal):
+        assert got.as_tuple() == expected.as_tuple()  # type: ignore[union-attr]

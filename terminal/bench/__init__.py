@@ -1,0 +1,1 @@
+"""Benchmarks: programs that print figures (``python -m terminal.bench``), never timed tests."""
