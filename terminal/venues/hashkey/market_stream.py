@@ -113,6 +113,7 @@ class HashKeyMarketStream:
             backoff=backoff,
         )
         self._watchdog: asyncio.Task[None] | None = None
+        self._stale_links: set[str] = set()  # links reported STALE by the watchdog
         self._tasks: set[asyncio.Task[None]] = set()
 
     @staticmethod
@@ -235,6 +236,7 @@ class HashKeyMarketStream:
     # ---- incoming ---------------------------------------------------------------------------
 
     def _on_link_event(self, event: ConnectionEvent) -> None:
+        self._stale_links.discard(event.stream)
         if event.state is not ConnectionState.LIVE:
             on_v1 = event.stream == self._v1.name
             for sub in self._subs.values():
@@ -270,6 +272,7 @@ class HashKeyMarketStream:
         if sub.stale:
             sub.stale = False
             self._sink(SubscriptionStatus(sub.key, stale=False))
+            self._report_fresh(self._link_for(sub.key))
         for event in decoded.events:
             if isinstance(event, BookEvent):
                 self._deliver_book(event.book)
@@ -289,6 +292,14 @@ class HashKeyMarketStream:
             sub.last_candle_ms = open_ms
         self._sink(event)
 
+    def _report_fresh(self, link: Link) -> None:
+        """The link was reported STALE; once none of its subscriptions is, it is LIVE again."""
+        if link.name not in self._stale_links or not link.live:
+            return
+        if not any(s.stale for s in self._subs.values() if self._link_for(s.key) is link):
+            self._stale_links.discard(link.name)
+            self._sink(ConnectionEvent(link.name, ConnectionState.LIVE))
+
     def _mark_stale(self, sub: _Subscription, reason: str) -> None:
         if not sub.stale:
             sub.stale = True
@@ -307,6 +318,9 @@ class HashKeyMarketStream:
                     reason = f"no {sub.key.topic} data for {limit:g} s"
                     log.warning("%s: %s; subscribing again", sub.key, reason)
                     self._mark_stale(sub, reason)
+                    if link.name not in self._stale_links:
+                        self._stale_links.add(link.name)
+                        self._sink(ConnectionEvent(link.name, ConnectionState.STALE, reason=f"{sub.key}: {reason}"))
                     sub.last_message = now
                     await link.send(self._request(sub.key, "cancel"))
                     await link.send(self._request(sub.key, "sub"))

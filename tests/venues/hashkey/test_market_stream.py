@@ -7,11 +7,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
 from terminal.demo.server.app import DemoServer
+from terminal.domain.enums import OrderType, Side
 from terminal.domain.intervals import Interval
+from terminal.domain.orders import OrderRequest
 from terminal.venues.base import (
     BboEvent,
     BookEvent,
@@ -167,10 +170,14 @@ async def test_a_quietly_dead_subscription_is_healed_by_the_watchdog() -> None:
         await fault(rig.demo, "/_demo/pause-stream", {"topic": "depth", "symbol": "BTCUSDT", "seconds": 60})
         stale = await rig.log.wait_for(lambda e: isinstance(e, SubscriptionStatus) and e.stale, after=mark)
         assert "no depth data" in stale.reason
+        reported = await rig.log.wait_for(lambda e: isinstance(e, ConnectionEvent), after=mark)
+        assert reported.state is ConnectionState.STALE and reported.stream == "public_v2"
         healed = rig.log.mark()
         await rig.log.wait_for(lambda e: isinstance(e, SubscriptionStatus) and not e.stale, after=healed, timeout=5)
         await rig.log.wait_for(lambda e: isinstance(e, BookEvent) and e.book.version != "", after=healed, timeout=5)
-        assert not [e for e in rig.log.events[mark:] if isinstance(e, ConnectionEvent)]  # healed without reconnecting
+        states = [e.state for e in rig.log.events[mark:] if isinstance(e, ConnectionEvent)]
+        assert states[:2] == [ConnectionState.STALE, ConnectionState.LIVE]
+        assert set(states) == {ConnectionState.STALE, ConnectionState.LIVE}  # healed without reconnecting
 
 
 async def test_candles_missed_while_disconnected_are_filled_from_rest() -> None:
@@ -200,3 +207,41 @@ def test_an_empty_first_trade_message_is_an_empty_snapshot() -> None:
     assert isinstance(decoded, Decoded)
     (event,) = decoded.events
     assert isinstance(event, TradesEvent) and event.snapshot and event.trades == ()
+
+
+async def test_after_every_socket_dropped_the_book_equals_the_venues() -> None:
+    async with running_demo(simulate=False) as demo:
+        assert demo.endpoints is not None
+        exchange = demo.exchange
+        maker = exchange.open_account({"BTC": Decimal(100), "USDT": Decimal(10_000_000)})
+        for i in range(10):
+            exchange.place(
+                maker, OrderRequest("BTCUSDT", Side.BUY, OrderType.LIMIT, Decimal("0.1"), Decimal(94_000 - i))
+            )
+            exchange.place(
+                maker, OrderRequest("BTCUSDT", Side.SELL, OrderType.LIMIT, Decimal("0.1"), Decimal(94_100 + i))
+            )
+        hosts = Hosts(demo.endpoints.rest_url, demo.endpoints.stream_url)
+        rest = HashKeyRestClient(HashKeyTransport(hosts.rest_url))
+        log = EventLog()
+        stream = HashKeyMarketStream(hosts, rest, log, backoff=FAST_BACKOFF)
+        stream.start()
+        try:
+            stream.watch(Topic.DEPTH, "BTCUSDT")
+            await log.wait_for(lambda e: isinstance(e, SubscriptionStatus) and not e.stale)
+            mark = log.mark()
+            await fault(demo, "/_demo/drop-connections", {})
+            # While the terminal is away the book changes: new levels, a level taken out.
+            exchange.place(maker, OrderRequest("BTCUSDT", Side.BUY, OrderType.LIMIT, Decimal("0.7"), Decimal(94_050)))
+            exchange.cancel_all(maker, symbol="BTCUSDT", side=Side.SELL)
+            exchange.place(maker, OrderRequest("BTCUSDT", Side.SELL, OrderType.LIMIT, Decimal("0.3"), Decimal(94_070)))
+            await log.wait_for(lambda e: isinstance(e, SubscriptionStatus) and not e.stale, after=mark)
+            await log.wait_for(lambda e: isinstance(e, BookEvent) and e.book.best_bid == Decimal(94_050), after=mark)
+            mine = stream.book("BTCUSDT")
+            truth = exchange.depth("BTCUSDT", 200)
+            assert mine is not None
+            assert mine.bids.top(200) == list(truth.bids)
+            assert mine.asks.top(200) == list(truth.asks)
+        finally:
+            await stream.close()
+            await rest.aclose()
