@@ -130,3 +130,19 @@ def request_cancel(order: Order) -> Order:
 def cancel_failed(order: Order) -> Order:
     """The venue refused the cancel: the order shows its venue status again."""
     return replace(order, cancel_pending=False)
+
+
+def report_of(order: Order) -> OrderUpdate:
+    """A venue's view of an order (from REST or a stream) as an update to merge into another record."""
+    if order.venue_status is None:
+        raise TransitionError(f"order {order.client_order_id} has no venue status to report")
+    return OrderUpdate(
+        client_order_id=order.client_order_id,
+        status=order.venue_status,
+        executed_qty=order.executed_qty,
+        cumulative_quote_qty=order.cumulative_quote_qty,
+        order_id=order.order_id,
+        avg_price=order.avg_price or None,
+        update_ms=order.updated_ms,
+        cancel_reason=order.cancel_reason,
+    )

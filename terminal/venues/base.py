@@ -14,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from terminal.domain.balance import Balance
 from terminal.domain.book import OrderBook
 from terminal.domain.enums import OrderType, TimeInForce
+from terminal.domain.instrument import Instrument
 from terminal.domain.intervals import Interval
 from terminal.domain.market import BookTicker, Candle, PublicTrade, Ticker
-from terminal.domain.orders import Fill, Order, OrderUpdate
+from terminal.domain.orders import Fill, Order, OrderRequest, OrderUpdate
 
 
 class ConnectionState(StrEnum):
@@ -158,3 +160,66 @@ class Capabilities:
     streaming_account: bool = True  # False: balances and orders are polled
     intervals: tuple[Interval, ...] = tuple(Interval)
     max_depth: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    """What the configured credentials allow; ``reason`` says why trading is not allowed."""
+
+    can_read: bool
+    can_trade: bool
+    reason: str = ""
+    account: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VenueStatus:
+    """Figures for the status bar."""
+
+    round_trip_ms: float | None = None
+    clock_offset_ms: int | None = None
+    rate_headroom: Mapping[str, int] = field(default_factory=dict)
+    queued_requests: int = 0
+    rate_limited_for: float = 0.0  # seconds left of a 429 pause
+    banned: bool = False
+
+
+class Watch(Protocol):
+    """A watcher's hold on a shared subscription."""
+
+    def release(self) -> None: ...
+
+
+class Venue(Protocol):
+    """What a session drives. Every method is async and never blocks the loop; events reach the
+    sink given to ``start`` in the order the venue produced them."""
+
+    capabilities: Capabilities
+    instruments: dict[str, Instrument]
+    permissions: Permissions
+
+    async def start(self, sink: EventSink) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def watch(self, topic: Topic, symbol: str, interval: Interval | None = None) -> Watch: ...
+
+    async def candles(
+        self, symbol: str, interval: Interval, *, end_ms: int | None = None, limit: int = 1000
+    ) -> list[Candle]: ...
+
+    async def place(self, request: OrderRequest) -> Order: ...
+
+    async def cancel(self, client_order_id: str) -> Order: ...
+
+    async def cancel_all(self, symbol: str | None = None) -> None: ...
+
+    async def query(self, client_order_id: str) -> Order: ...
+
+    async def open_orders(self) -> list[Order]: ...
+
+    async def order_history(self, symbol: str | None = None, limit: int = 500) -> list[Order]: ...
+
+    async def fills(self, symbol: str | None = None, limit: int = 500) -> list[Fill]: ...
+
+    def status(self) -> VenueStatus: ...

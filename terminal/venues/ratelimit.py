@@ -103,9 +103,11 @@ class RateLimiter:
                     f"request rate limit: the next {request_class} request can go in {expected:.1f} s",
                     retry_after=expected,
                 )
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
         heapq.heappush(state.waiters, (priority, next(self._sequence), future))
-        if state.pump is None or state.pump.done():
+        # A limiter outlives sessions (it belongs to an API key), and so may outlive a loop.
+        if state.pump is None or state.pump.done() or state.pump.get_loop() is not loop:
             state.pump = asyncio.create_task(self._pump(state), name=f"ratelimit-{request_class}")
         await future
 
@@ -158,6 +160,9 @@ class RateLimiter:
         return Banned("418", self._ban_message or "the venue has blocked requests from this address", 418)
 
     async def _pump(self, state: _ClassState) -> None:
+        loop = asyncio.get_running_loop()
+        state.waiters = [w for w in state.waiters if w[2].get_loop() is loop]  # strays of a closed loop
+        heapq.heapify(state.waiters)
         while state.waiters:
             now = self._clock.now()
             wait = state.delay(now)
@@ -169,3 +174,20 @@ class RateLimiter:
                 continue
             state.sent.append(now)
             future.set_result(None)
+
+
+class LimiterRegistry:
+    """One limiter per (venue address, API key): the venue counts requests per key, so a new session
+    of the same key (a profile switch, a restart of the session) must pace with the old one's history."""
+
+    def __init__(self) -> None:
+        self._limiters: dict[tuple[str, str], RateLimiter] = {}
+
+    def get(self, address: str, key: str, rates: Mapping[str, Rate]) -> RateLimiter:
+        limiter = self._limiters.get((address, key))
+        if limiter is None:
+            limiter = self._limiters[(address, key)] = RateLimiter(rates)
+        return limiter
+
+
+SHARED_LIMITERS = LimiterRegistry()

@@ -17,7 +17,7 @@ from terminal.domain.instrument import (
     TradeAmount,
 )
 from terminal.domain.market import BookSnapshot, BookTicker, Candle, Level, PublicTrade, Ticker
-from terminal.domain.orders import Fill, Order, OrderUpdate
+from terminal.domain.orders import Fill, Order
 from terminal.venues.errors import MalformedResponse
 from terminal.venues.hashkey import models
 from terminal.venues.wire import WireObject, as_decimal, as_int, as_list, malformed
@@ -216,22 +216,6 @@ def order(item: WireObject) -> Order:
         created_ms=created,
         updated_ms=item.opt_integer("updateTime") or created,
         cancel_reason=item.opt_text("ordCxlReason"),
-    )
-
-
-def order_update(venue_order: Order) -> OrderUpdate:
-    """The venue's view of an order as an update to merge into the terminal's own record."""
-    if venue_order.venue_status is None:
-        raise ValueError("an order from the venue always has a venue status")
-    return OrderUpdate(
-        client_order_id=venue_order.client_order_id,
-        status=venue_order.venue_status,
-        executed_qty=venue_order.executed_qty,
-        cumulative_quote_qty=venue_order.cumulative_quote_qty,
-        order_id=venue_order.order_id,
-        avg_price=venue_order.avg_price or None,
-        update_ms=venue_order.updated_ms,
-        cancel_reason=venue_order.cancel_reason,
     )
 
 

@@ -39,7 +39,7 @@ from terminal.venues.hashkey.endpoints import Body, Endpoint
 from terminal.venues.hashkey.errors import error_from_response, is_success_code
 from terminal.venues.hashkey.server_clock import ClockSample, ServerClock
 from terminal.venues.hashkey.signing import Credentials, encode_params
-from terminal.venues.ratelimit import RateLimiter
+from terminal.venues.ratelimit import SHARED_LIMITERS, RateLimiter
 
 log = logging.getLogger("terminal.venues.hashkey.rest")
 
@@ -92,7 +92,8 @@ class HashKeyTransport:
         self.credentials = credentials
         protect_library_loggers()
         self.recv_window = recv_window
-        self.limiter = limiter or RateLimiter(endpoints.RATES)
+        key = credentials.api_key if credentials is not None else ""
+        self.limiter = limiter or SHARED_LIMITERS.get(rest_url.rstrip("/"), key, endpoints.RATES)
         self.clock = clock or ServerClock()
         self._order_max_wait = order_max_wait
         self._retry_attempts = max(1, retry_attempts)

@@ -16,10 +16,10 @@ from typing import Any
 
 from websockets.exceptions import InvalidStatus
 
+from terminal.domain.order_state import report_of
 from terminal.domain.orders import Fill
 from terminal.venues.base import BalanceEvent, EventSink, FillEvent, OrderEvent, VenueEvent
 from terminal.venues.errors import OrderNotFound
-from terminal.venues.hashkey import mapping
 from terminal.venues.hashkey.client import HashKeyRestClient
 from terminal.venues.hashkey.hosts import Hosts
 from terminal.venues.hashkey.listen_key import ListenKeyKeeper
@@ -148,7 +148,7 @@ class HashKeyUserStream:
         open_orders = await self._rest.open_orders(limit=1000)
         still_open = {order.client_order_id for order in open_orders}
         for order in open_orders:
-            self._deliver(OrderEvent(mapping.order_update(order), order))
+            self._deliver(OrderEvent(report_of(order), order))
         for client_order_id in sorted(self._open - still_open):
             try:
                 order = await self._rest.get_order(client_order_id=client_order_id)
@@ -156,7 +156,7 @@ class HashKeyUserStream:
                 log.warning("order %s is unknown to the venue", client_order_id)
                 self._open.discard(client_order_id)
                 continue
-            self._deliver(OrderEvent(mapping.order_update(order), order))
+            self._deliver(OrderEvent(report_of(order), order))
         await self._reconcile_fills()
         log.info("reconciled: %d open orders, %d balances", len(open_orders), len(account.balances))
 

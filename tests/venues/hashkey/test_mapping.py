@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from terminal.domain.enums import OrderStatus, SymbolStatus
-from terminal.domain.order_state import apply_update, new_order
+from terminal.domain.order_state import apply_update, new_order, report_of
 from terminal.domain.orders import OrderRequest
 from terminal.venues.errors import MalformedResponse
 from terminal.venues.hashkey import mapping
@@ -60,7 +60,7 @@ def test_a_venue_order_merges_into_the_terminals_order() -> None:
     venue = mapping.order(WireObject(doc.OPEN_ORDERS[0], "o"))
     request = OrderRequest(venue.symbol, venue.side, venue.type, venue.quantity, venue.price)
     mine = new_order(request, venue.client_order_id, now_ms=1)
-    merged = apply_update(mine, mapping.order_update(venue))
+    merged = apply_update(mine, report_of(venue))
     assert merged.status is OrderStatus.NEW
     assert merged.order_id == venue.order_id
 
