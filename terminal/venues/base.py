@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
@@ -173,6 +174,16 @@ class Permissions:
 
 
 @dataclass(frozen=True, slots=True)
+class Fees:
+    """Maker and taker rates of one symbol and the currency each side pays them in."""
+
+    maker: Decimal
+    taker: Decimal
+    buy_currency: str
+    sell_currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class VenueStatus:
     """Figures for the status bar."""
 
@@ -197,6 +208,7 @@ class Venue(Protocol):
     capabilities: Capabilities
     instruments: dict[str, Instrument]
     permissions: Permissions
+    fees: dict[str, Fees]
 
     async def start(self, sink: EventSink) -> None: ...
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 from terminal.domain.balance import Balance
 from terminal.domain.enums import OrderType, Side
@@ -13,7 +11,7 @@ from terminal.domain.instrument import ALLOWED_TIME_IN_FORCE, Instrument
 from terminal.domain.intervals import Interval
 from terminal.domain.market import Candle
 from terminal.domain.orders import Fill, Order, OrderRequest
-from terminal.venues.base import Capabilities, EventSink, Permissions, Topic, VenueStatus
+from terminal.venues.base import Capabilities, EventSink, Fees, Permissions, Topic, VenueStatus
 from terminal.venues.errors import AuthenticationError, OrderRejected, PermissionDenied, VenueError
 from terminal.venues.hashkey.client import HashKeyRestClient
 from terminal.venues.hashkey.endpoints import RateClass
@@ -34,16 +32,6 @@ CAPABILITIES = Capabilities(
     market_buy_by_amount=True,
     max_depth=200,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Fees:
-    """Maker and taker rates of one symbol and the currency each side pays them in."""
-
-    maker: Decimal
-    taker: Decimal
-    buy_currency: str
-    sell_currency: str
 
 
 class HashKeyVenue:

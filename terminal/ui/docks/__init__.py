@@ -1,0 +1,1 @@
+"""The dock widgets of the main window; each shows part of the active session."""
