@@ -1,0 +1,238 @@
+"""What a user connects with (venue, hosts, key ID, limits, preferences), never a secret.
+
+DESIGN.md, Storage: "Profiles (venue, host, region, key id, risk limits, not secrets)".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import TypeAlias, TypeVar
+from urllib.parse import urlsplit
+
+import orjson
+
+from terminal.domain.decimals import DecimalParseError, parse_decimal
+
+JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
+
+MAX_NAME_LENGTH = 64
+MAX_KEY_LENGTH = 256
+MAX_URL_LENGTH = 2048
+RECV_WINDOW_MIN_MS = 1
+RECV_WINDOW_MAX_MS = 60_000  # the venue's own bound (terminal/venues/hashkey/transport.py)
+DEFAULT_RECV_WINDOW_MS = 5000
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class ProfileError(ValueError):
+    """A profile or a profile book that cannot be: the message is a sentence for the user."""
+
+
+class Venue(StrEnum):
+    """Venues a profile can point at; Deriv, Webull and Longbridge join as members when they exist."""
+
+    DEMO = "demo"  # the built-in exchange, started by the app
+    HASHKEY = "hashkey"
+
+
+class Deployment(StrEnum):
+    """HashKey deployments (same values as terminal/venues/hashkey/hosts.py, which storage may not import)."""
+
+    PRO = "pro"  # HashKey MENA
+    GLOBAL = "glb"  # HashKey Global
+
+
+class Environment(StrEnum):
+    SANDBOX = "sandbox"
+    PRODUCTION = "production"
+
+
+def _enum_value(kind: type[_E], value: object, what: str) -> _E:
+    try:
+        if isinstance(value, str):
+            return kind(value)
+    except ValueError:
+        pass
+    allowed = ", ".join(f'"{member.value}"' for member in kind)
+    raise ProfileError(f"{what} must be one of {allowed}, not {value!r}")
+
+
+def _check_text(value: object, what: str, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise ProfileError(f"{what} must be text, not {type(value).__name__}")
+    if not value:
+        raise ProfileError(f"{what} is empty")
+    if len(value) > max_length:
+        raise ProfileError(f"{what} is longer than {max_length} characters")
+    if not value.isprintable():
+        raise ProfileError(f"{what} {value!r} contains characters that cannot be shown (tabs, line breaks...)")
+    if value != value.strip():
+        raise ProfileError(f"{what} {value!r} starts or ends with a space")
+    return value
+
+
+def check_name(value: object) -> str:
+    """A profile name: non-empty, printable, at most 64 characters, no leading or trailing space."""
+    return _check_text(value, "The profile name", MAX_NAME_LENGTH)
+
+
+def name_key(name: str) -> str:
+    """What makes two names the same: Windows' credential store ignores case, so we do too."""
+    return name.casefold()
+
+
+def _check_url(value: object, schemes: tuple[str, ...], what: str) -> str:
+    text = _check_text(value, what, MAX_URL_LENGTH)
+    wanted = " or ".join(f"{scheme}://" for scheme in schemes)
+    if any(character.isspace() for character in text):
+        raise ProfileError(f"{what} {text!r} contains a space")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number in range
+    except ValueError as error:
+        raise ProfileError(f"{what} {text!r} is not a valid URL ({error})") from None
+    if parts.scheme.lower() not in schemes or not parts.hostname:
+        raise ProfileError(f"{what} {text!r} must start with {wanted} and name a host")
+    return text
+
+
+def _check_positive(value: object, what: str) -> Decimal:
+    try:
+        number = parse_decimal(value, field=what)
+    except DecimalParseError as error:
+        raise ProfileError(str(error)) from None
+    if number <= 0:
+        raise ProfileError(f"{what} must be greater than zero, not {number}")
+    return number
+
+
+def _json_copy(value: object, where: str, depth: int = 0) -> JsonValue:
+    """A fresh copy of a JSON-compatible value (tuples become lists); anything else is refused."""
+    if depth > 64:
+        raise ProfileError(f"{where} is nested too deeply")
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**64:  # orjson's integer range
+            raise ProfileError(f"{where} holds an integer too large to save")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ProfileError(f"{where} holds {value}, which JSON cannot store")
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_copy(item, where, depth + 1) for item in value]
+    if isinstance(value, Mapping):
+        copied: dict[str, JsonValue] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ProfileError(f"{where} has a key {key!r} that is not text")
+            copied[key] = _json_copy(item, where, depth + 1)
+        return copied
+    raise ProfileError(f"{where} holds a {type(value).__name__}, which is not JSON")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskLimits:
+    """Optional limits an order must respect before it leaves (enforced by a later issue); None = no limit."""
+
+    max_order_notional: Decimal | None = None
+    max_quantity_per_symbol: Mapping[str, Decimal] = field(default_factory=dict)  # empty = no limit
+    max_price_distance_pct: Decimal | None = None  # in percent of the reference price: 5 means 5 %
+    max_open_orders: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_order_notional is not None:
+            object.__setattr__(
+                self, "max_order_notional", _check_positive(self.max_order_notional, "max_order_notional")
+            )
+        if self.max_price_distance_pct is not None:
+            object.__setattr__(
+                self, "max_price_distance_pct", _check_positive(self.max_price_distance_pct, "max_price_distance_pct")
+            )
+        if not isinstance(self.max_quantity_per_symbol, Mapping):
+            raise ProfileError("max_quantity_per_symbol must map symbols to quantities")
+        quantities: dict[str, Decimal] = {}
+        for symbol, quantity in self.max_quantity_per_symbol.items():
+            checked = _check_text(symbol, "A symbol in max_quantity_per_symbol", MAX_NAME_LENGTH)
+            quantities[checked] = _check_positive(quantity, f"max_quantity_per_symbol[{checked}]")
+        object.__setattr__(self, "max_quantity_per_symbol", quantities)  # a private copy
+        limit = self.max_open_orders
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ProfileError(f"max_open_orders must be a whole number of at least 1, not {limit!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One way to connect. ``deployment``/``environment`` pick HashKey's hosts unless both custom URLs are set.
+
+    For the demo venue, the custom URLs (when set) name an already running demo exchange; the
+    deployment and environment are ignored. ``api_key`` is the key ID only: the secret lives in
+    the keyring (terminal/storage/secrets.py). ``ui`` holds per-profile UI preferences as JSON
+    values; treat it as read-only and use ``with_ui`` to change it.
+    """
+
+    name: str
+    venue: Venue = Venue.DEMO
+    deployment: Deployment = Deployment.PRO
+    environment: Environment = Environment.SANDBOX
+    rest_url: str | None = None
+    stream_url: str | None = None
+    api_key: str = ""
+    recv_window: int = DEFAULT_RECV_WINDOW_MS
+    risk: RiskLimits = field(default_factory=RiskLimits)
+    ui: Mapping[str, JsonValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
+        object.__setattr__(self, "venue", _enum_value(Venue, self.venue, "The venue"))
+        object.__setattr__(self, "deployment", _enum_value(Deployment, self.deployment, "The deployment"))
+        object.__setattr__(self, "environment", _enum_value(Environment, self.environment, "The environment"))
+        if (self.rest_url is None) != (self.stream_url is None):
+            raise ProfileError("Set both the REST URL and the stream URL, or neither")
+        if self.rest_url is not None:
+            _check_url(self.rest_url, ("http", "https"), "The REST URL")
+            _check_url(self.stream_url, ("ws", "wss"), "The stream URL")
+        if not isinstance(self.api_key, str):
+            raise ProfileError(f"The API key ID must be text, not {type(self.api_key).__name__}")
+        if self.api_key:
+            _check_text(self.api_key, "The API key ID", MAX_KEY_LENGTH)
+            # The keyring entry is "<profile>/<key ID>" (secrets.py): a slash or space would make it ambiguous.
+            if "/" in self.api_key or any(character.isspace() for character in self.api_key):
+                raise ProfileError("The API key ID may not contain a slash or a space")
+        window = self.recv_window
+        if isinstance(window, bool) or not isinstance(window, int):
+            raise ProfileError(f"recv_window must be a whole number of milliseconds, not {window!r}")
+        if not RECV_WINDOW_MIN_MS <= window <= RECV_WINDOW_MAX_MS:
+            raise ProfileError(
+                f"recv_window must be between {RECV_WINDOW_MIN_MS} and {RECV_WINDOW_MAX_MS} ms, not {window}"
+            )
+        if not isinstance(self.risk, RiskLimits):
+            raise ProfileError("risk must be a RiskLimits")
+        if not isinstance(self.ui, Mapping):
+            raise ProfileError("The UI preferences must be a mapping of names to JSON values")
+        ui = _json_copy(self.ui, "The UI preferences")
+        try:  # the last word on "JSON-serializable" belongs to the encoder that writes the file
+            orjson.dumps(ui)
+        except orjson.JSONEncodeError as error:
+            raise ProfileError(f"The UI preferences cannot be saved ({error})") from None
+        object.__setattr__(self, "ui", ui)
+
+    def __hash__(self) -> int:  # equal profiles have equal names; risk and ui hold dicts
+        return hash(self.name)
+
+    @property
+    def custom_hosts(self) -> tuple[str, str] | None:
+        """(REST URL, stream URL) when both are set: they override deployment and environment."""
+        if self.rest_url is None or self.stream_url is None:
+            return None
+        return self.rest_url, self.stream_url
+
+    def with_ui(self, key: str, value: JsonValue) -> Profile:
+        """A copy with one UI preference set (e.g. the default order size of a symbol)."""
+        return replace(self, ui={**self.ui, key: value})
