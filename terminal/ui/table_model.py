@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 Row = TypeVar("Row")
+K = TypeVar("K", bound=Hashable)
 Index = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -93,7 +94,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def row(self, key: Hashable) -> Row | None:
         return self._data.rows.get(key)
 
-    def keys(self) -> list[Hashable]:
+    def row_keys(self) -> list[Hashable]:
         return list(self._data.keys)
 
     def row_of(self, key: Hashable) -> int | None:
@@ -101,7 +102,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
 
     # ---- writing --------------------------------------------------------------------------
 
-    def update(self, rows: Mapping[Hashable, Row]) -> None:
+    def update(self, rows: Mapping[K, Row]) -> None:
         """Upsert rows by key: changed rows emit dataChanged, new ones are appended."""
         data = self._data
         new = [key for key in rows if key not in data.rows]
@@ -119,7 +120,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
                 data.rows[key] = rows[key]
             self.endInsertRows()
 
-    def prepend(self, rows: Iterable[tuple[Hashable, Row]], limit: int | None = None) -> None:
+    def prepend(self, rows: Iterable[tuple[K, Row]], limit: int | None = None) -> None:
         """Put rows at the top (newest first views like a tape), keeping at most ``limit`` rows."""
         items = [(k, r) for k, r in rows if k not in self._data.rows]
         if items:
@@ -131,13 +132,13 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             self.endInsertRows()
         if limit is not None and len(self._data.keys) > limit:
             self.beginRemoveRows(QModelIndex(), limit, len(self._data.keys) - 1)
-            for key in self._data.keys[limit:]:
-                del self._data.rows[key]
+            for stale in self._data.keys[limit:]:
+                del self._data.rows[stale]
             del self._data.keys[limit:]
             self._reindex()
             self.endRemoveRows()
 
-    def remove(self, keys: Iterable[Hashable]) -> None:
+    def remove(self, keys: Iterable[K]) -> None:
         for key in keys:
             i = self._data.index.get(key)
             if i is None:
@@ -148,7 +149,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             self._reindex()
             self.endRemoveRows()
 
-    def replace_all(self, rows: Mapping[Hashable, Row]) -> None:
+    def replace_all(self, rows: Mapping[K, Row]) -> None:
         """Make the model hold exactly ``rows``: update, insert, and remove what is gone."""
         gone = [key for key in self._data.keys if key not in rows]
         if gone:

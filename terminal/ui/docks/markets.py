@@ -1,0 +1,123 @@
+"""Markets: every symbol with its last price, 24-hour change and volume; selecting one makes it active."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from terminal.domain.instrument import Instrument
+from terminal.domain.market import Ticker
+from terminal.session.market_store import MarketChange
+from terminal.session.session import Session
+from terminal.ui import formatting as fmt
+from terminal.ui import theme
+from terminal.ui.docks.base import SessionDock
+from terminal.ui.table_model import RIGHT, Column, RowTableModel
+from terminal.venues.base import Topic
+
+
+class _Row:
+    __slots__ = ("instrument", "ticker")
+
+    def __init__(self, instrument: Instrument, ticker: Ticker | None) -> None:
+        self.instrument = instrument
+        self.ticker = ticker
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Row) and other.instrument == self.instrument and other.ticker == self.ticker
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _change_color(row: _Row) -> QColor | None:
+    if row.ticker is None or not row.ticker.open:
+        return None
+    ratio = row.ticker.change_ratio
+    if ratio == 0:
+        return None
+    return theme.current().color("buy" if ratio > 0 else "sell")
+
+
+COLUMNS: list[Column[_Row]] = [
+    Column("Symbol", lambda r: r.instrument.symbol, bold=lambda r: True),
+    Column("Last", lambda r: fmt.price(r.ticker.last, r.instrument) if r.ticker else "", RIGHT, mono=True),
+    Column(
+        "24h",
+        lambda r: fmt.percent(r.ticker.change_ratio) if r.ticker and r.ticker.open else "",
+        RIGHT,
+        color=_change_color,
+        mono=True,
+    ),
+    Column("Volume", lambda r: fmt.compact(r.ticker.volume) if r.ticker else "", RIGHT, mono=True),
+    Column("Turnover", lambda r: fmt.compact(r.ticker.quote_volume) if r.ticker else "", RIGHT, mono=True),
+]
+
+
+class _Table(QTableView):
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.activated.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+
+class MarketsDock(SessionDock):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Markets", "marketsDock", parent)
+        self.model: RowTableModel[_Row] = RowTableModel(COLUMNS, theme.mono_font())
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter symbols (e.g. BTC)")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        self.table = _Table()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.clicked.connect(self._select)
+        self.table.activated.connect(self._select)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table)
+        self.setWidget(body)
+
+    def on_bind(self, session: Session) -> None:
+        self.listen(session.market.changed, self._on_market)
+        rows = {s: _Row(i, session.market.tickers.get(s)) for s, i in sorted(session.venue.instruments.items())}
+        self.model.update(rows)
+        for symbol in rows:
+            self.watch(Topic.TICKER, symbol)
+        for column, width in enumerate((96, 110, 80, 90)):
+            self.table.setColumnWidth(column, width)
+        self._apply_filter(self.filter.text())
+
+    def on_unbind(self) -> None:
+        self.model.clear()
+
+    def on_symbol(self, symbol: str) -> None:
+        row = self.model.row_of(symbol)
+        if row is not None and self.table.currentIndex().row() != row:
+            self.table.selectRow(row)
+
+    def _on_market(self, change: MarketChange) -> None:
+        if not change.tickers or self.session is None:
+            return
+        tickers = self.session.market.tickers
+        instruments = self.session.venue.instruments
+        self.model.update({s: _Row(instruments[s], tickers[s]) for s in change.tickers if s in instruments})
+
+    def _select(self, index: QModelIndex) -> None:
+        symbol = self.model.key_at(index.row())
+        if self.session is not None and isinstance(symbol, str):
+            self.session.set_active_symbol(symbol)
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().upper()
+        for row, key in enumerate(self.model.row_keys()):
+            self.table.setRowHidden(row, bool(needle) and needle not in str(key))

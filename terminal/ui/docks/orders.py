@@ -1,0 +1,288 @@
+"""Orders: working orders with cancel per row, cancel selected (Delete), cancel all; history; fills."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.enums import OrderStatus, Side
+from terminal.domain.instrument import Instrument
+from terminal.domain.orders import Fill, Order
+from terminal.session.order_manager import TicketError
+from terminal.session.order_store import OrderChange
+from terminal.session.session import Session
+from terminal.ui import formatting as fmt
+from terminal.ui import theme
+from terminal.ui.docks.base import SessionDock
+from terminal.ui.table_model import RIGHT, Column, RowTableModel
+
+Instruments = Callable[[str], Instrument | None]
+CANCEL_TEXT = "Cancel"
+
+
+class _OrderRow:
+    __slots__ = ("instrument", "order")
+
+    def __init__(self, order: Order, instrument: Instrument | None) -> None:
+        self.order, self.instrument = order, instrument
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _OrderRow) and other.order == self.order
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _FillRow:
+    __slots__ = ("fill", "instrument")
+
+    def __init__(self, fill: Fill, instrument: Instrument | None) -> None:
+        self.fill, self.instrument = fill, instrument
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _FillRow) and other.fill == self.fill
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _side(side: Side) -> QColor:
+    return theme.current().color("buy" if side is Side.BUY else "sell")
+
+
+def _status_color(row: _OrderRow) -> QColor | None:
+    status = row.order.status
+    if status in (OrderStatus.UNKNOWN, OrderStatus.CANCEL_REQUESTED, OrderStatus.SUBMITTING):
+        return theme.current().color("warn")
+    if status is OrderStatus.REJECTED:
+        return theme.current().color("sell")
+    return None
+
+
+def _price(row: _OrderRow) -> str:
+    return fmt.price(row.order.price, row.instrument) if row.order.price is not None else "market"
+
+
+def _quantity(row: _OrderRow) -> str:
+    order = row.order
+    if order.quantity > 0:
+        return fmt.qty(order.quantity, row.instrument)
+    return f"{fmt.amount(order.amount)} {row.instrument.quote_asset if row.instrument else ''}".strip()
+
+
+def _reason(row: _OrderRow) -> str:
+    return row.order.reject_reason or row.order.cancel_reason
+
+
+ORDER_COLUMNS: list[Column[_OrderRow]] = [
+    Column("Symbol", lambda r: r.order.symbol),
+    Column("Side", lambda r: r.order.side.value.lower(), color=lambda r: _side(r.order.side)),
+    Column("Type", lambda r: r.order.type.value.replace("_", " ").lower()),
+    Column("Price", _price, RIGHT, mono=True),
+    Column("Quantity", _quantity, RIGHT, mono=True),
+    Column("Filled", lambda r: fmt.qty(r.order.executed_qty, r.instrument), RIGHT, mono=True),
+    Column("Status", lambda r: r.order.status.value.replace("_", " ").lower(), color=_status_color, tooltip=_reason),
+    Column("Time (UTC)", lambda r: fmt.stamp(r.order.created_ms), mono=True),
+    Column("Client id", lambda r: r.order.client_order_id, mono=True),
+]
+OPEN_COLUMNS = [
+    *ORDER_COLUMNS,
+    Column(CANCEL_TEXT, lambda r: "✕ cancel", color=lambda r: theme.current().color("sell")),
+]
+HISTORY_COLUMNS = [
+    *ORDER_COLUMNS,
+    Column(
+        "Average",
+        lambda r: fmt.price(r.order.average_price, r.instrument) if r.order.executed_qty else "",
+        RIGHT,
+        mono=True,
+    ),
+    Column("Reason", _reason),
+]
+FILL_COLUMNS: list[Column[_FillRow]] = [
+    Column("Time (UTC)", lambda r: fmt.stamp(r.fill.time_ms), mono=True),
+    Column("Symbol", lambda r: r.fill.symbol),
+    Column("Side", lambda r: r.fill.side.value.lower(), color=lambda r: _side(r.fill.side)),
+    Column("Price", lambda r: fmt.price(r.fill.price, r.instrument), RIGHT, mono=True),
+    Column("Quantity", lambda r: fmt.qty(r.fill.quantity, r.instrument), RIGHT, mono=True),
+    Column("Fee", lambda r: f"{r.fill.commission.normalize():f} {r.fill.commission_asset}", RIGHT, mono=True),
+    Column("Role", lambda r: "maker" if r.fill.is_maker else "taker"),
+    Column("Client id", lambda r: r.fill.client_order_id, mono=True),
+    Column("Trade id", lambda r: r.fill.trade_id, mono=True),
+]
+
+
+def _table(model: RowTableModel[_OrderRow] | RowTableModel[_FillRow]) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class OrdersDock(SessionDock):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Orders", "ordersDock", parent)
+        mono = theme.mono_font()
+        self.open_model: RowTableModel[_OrderRow] = RowTableModel(OPEN_COLUMNS, mono)
+        self.history_model: RowTableModel[_OrderRow] = RowTableModel(HISTORY_COLUMNS, mono)
+        self.fills_model: RowTableModel[_FillRow] = RowTableModel(FILL_COLUMNS, mono)
+        self.open_table = _table(self.open_model)
+        self.open_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.open_table.clicked.connect(self._clicked)
+        self.history_table = _table(self.history_model)
+        self.fills_table = _table(self.fills_model)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.open_table, "Open")
+        self.tabs.addTab(self.history_table, "History")
+        self.tabs.addTab(self.fills_table, "Fills")
+        self.cancel_selected = QPushButton("Cancel selected")
+        self.cancel_selected.setToolTip("Cancel the selected open orders (Delete)")
+        self.cancel_selected.clicked.connect(self.cancel_selection)
+        self.cancel_symbol = QPushButton("Cancel all: symbol")
+        self.cancel_symbol.clicked.connect(lambda: self.ask_cancel_all(self.symbol or None))
+        self.cancel_everywhere = QPushButton("Cancel all: everywhere")
+        self.cancel_everywhere.clicked.connect(lambda: self.ask_cancel_all(None))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for button in (self.cancel_selected, self.cancel_symbol, self.cancel_everywhere):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.message)
+        self.setWidget(body)
+        delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.open_table)
+        delete.activated.connect(self.cancel_selection)
+        self._confirm: QMessageBox | None = None
+
+    # ---- binding ------------------------------------------------------------------------------
+
+    def on_bind(self, session: Session) -> None:
+        self.listen(session.orders.changed, self._on_orders)
+        self._rebuild()
+        can_trade = session.venue.permissions.can_trade
+        for button in (self.cancel_selected, self.cancel_symbol, self.cancel_everywhere):
+            button.setEnabled(can_trade)
+            button.setToolTip("" if can_trade else session.venue.permissions.reason)
+
+    def on_unbind(self) -> None:
+        for model in (self.open_model, self.history_model, self.fills_model):
+            model.clear()
+        self.message.clear()
+
+    def on_symbol(self, symbol: str) -> None:
+        self.cancel_symbol.setText(f"Cancel all: {symbol}")
+
+    def _instrument(self, symbol: str) -> Instrument | None:
+        return self.session.venue.instruments.get(symbol) if self.session else None
+
+    def _rebuild(self) -> None:
+        if self.session is None:
+            return
+        self._place(list(self.session.orders.orders.values()))
+        fills = sorted(self.session.orders.fills.values(), key=lambda f: f.time_ms)
+        self.fills_model.prepend(((f.trade_id, _FillRow(f, self._instrument(f.symbol))) for f in fills), limit=2000)
+
+    def _place(self, orders: list[Order]) -> None:
+        working = {o.client_order_id: _OrderRow(o, self._instrument(o.symbol)) for o in orders if o.status.is_working}
+        done = [o for o in orders if not o.status.is_working]
+        self.history_model.remove(list(working))
+        self.open_model.remove([o.client_order_id for o in done])
+        self.open_model.update(working)
+        done.sort(key=lambda o: o.updated_ms)
+        existing = [o for o in done if self.history_model.row_of(o.client_order_id) is not None]
+        fresh = [o for o in done if self.history_model.row_of(o.client_order_id) is None]
+        self.history_model.update({o.client_order_id: _OrderRow(o, self._instrument(o.symbol)) for o in existing})
+        self.history_model.prepend(
+            ((o.client_order_id, _OrderRow(o, self._instrument(o.symbol))) for o in fresh), limit=5000
+        )
+
+    def _on_orders(self, change: OrderChange) -> None:
+        if self.session is None:
+            return
+        orders = [o for cid in change.orders if (o := self.session.orders.get(cid)) is not None]
+        self._place(orders)
+        if change.fills:
+            self.fills_model.prepend(
+                ((f.trade_id, _FillRow(f, self._instrument(f.symbol))) for f in change.fills), limit=2000
+            )
+
+    # ---- cancelling ---------------------------------------------------------------------------
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.column() == len(OPEN_COLUMNS) - 1:
+            key = self.open_model.key_at(index.row())
+            if isinstance(key, str):
+                self.cancel([key])
+
+    def cancel_selection(self) -> None:
+        rows = {index.row() for index in self.open_table.selectionModel().selectedRows()}
+        keys = [k for r in sorted(rows) if isinstance(k := self.open_model.key_at(r), str)]
+        if keys:
+            self.cancel(keys)
+
+    def cancel(self, client_order_ids: list[str]) -> None:
+        session = self.session
+        if session is None:
+            return
+        for cid in client_order_ids:
+            session.spawn(self._cancel_one(session, cid))
+
+    async def _cancel_one(self, session: Session, cid: str) -> None:
+        try:
+            await session.manager.cancel(cid)
+        except TicketError as exc:
+            self.message.setText(f"Cannot cancel {cid}: {exc.reason}")
+
+    def ask_cancel_all(self, symbol: str | None) -> None:
+        """Cancel all needs a confirmation: shown without blocking the loop (``open``, not ``exec``)."""
+        if self.session is None:
+            return
+        count = len(self.session.orders.working(symbol))
+        where = symbol or "every symbol"
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Cancel all orders",
+            f"Cancel all {count} open order{'s' if count != 1 else ''} on {where}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._confirmed(result, symbol))
+        self._confirm = box
+        box.open()
+
+    def _confirmed(self, result: int, symbol: str | None) -> None:
+        self._confirm = None
+        if result == QMessageBox.StandardButton.Yes and self.session is not None:
+            self.session.spawn(self._cancel_all(self.session, symbol))
+
+    async def _cancel_all(self, session: Session, symbol: str | None) -> None:
+        try:
+            count = await session.manager.cancel_all(symbol)
+        except TicketError as exc:
+            self.message.setText(exc.reason)
+            return
+        self.message.setText(
+            f"Asked the venue to cancel {count} order{'s' if count != 1 else ''} on {symbol or 'every symbol'}."
+        )

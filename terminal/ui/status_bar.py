@@ -1,0 +1,92 @@
+"""The status bar: each stream's state, round trip, clock offset, request-rate headroom, 429 countdown."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from terminal.session.session import Session
+from terminal.ui import theme
+from terminal.venues.base import ConnectionState
+
+STREAM_NAMES = {"public_v1": "trades", "public_v2": "market", "private": "account"}
+CLOCK_WARNING_MS = 1000
+
+
+def _chip(label: QLabel, text: str, colour: str, tooltip: str = "") -> None:
+    label.setText(text)
+    label.setStyleSheet(f"color: {colour}; padding: 0 6px;")
+    label.setToolTip(tooltip)
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session_label = QLabel("Not connected")
+        self.streams: dict[str, QLabel] = {name: QLabel() for name in STREAM_NAMES}
+        self.round_trip = QLabel()
+        self.clock = QLabel()
+        self.rate = QLabel()
+        self.addWidget(self.session_label, 1)
+        for label in (*self.streams.values(), self.round_trip, self.clock, self.rate):
+            self.addPermanentWidget(label)
+        self._session: Session | None = None
+
+    def bind(self, session: Session | None) -> None:
+        if self._session is not None:
+            self._session.status.changed.disconnect(self.refresh)
+        self._session = session
+        if session is not None:
+            session.status.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        t = theme.current()
+        session = self._session
+        if session is None:
+            self.session_label.setText("Not connected")
+            for label in (*self.streams.values(), self.round_trip, self.clock, self.rate):
+                label.clear()
+            return
+        status = session.status
+        state = status.session_state
+        reason = f": {status.session_reason}" if status.session_reason else ""
+        self.session_label.setText(f"{session.name}: {state}{reason}")
+        for name, label in self.streams.items():
+            event = status.streams.get(name)
+            title = STREAM_NAMES[name]
+            if event is None:
+                _chip(label, f"{title}: -", t.muted)
+            elif event.state is ConnectionState.LIVE:
+                _chip(label, f"{title}: live", t.buy)
+            elif event.state is ConnectionState.RECONNECTING:
+                _chip(
+                    label,
+                    f"{title}: reconnecting",
+                    t.warn,
+                    f"attempt {event.attempt}, in {event.delay_s:.1f} s: {event.reason}",
+                )
+            elif event.state is ConnectionState.FAILED:
+                _chip(label, f"{title}: failed", t.sell, event.reason)
+            else:
+                _chip(label, f"{title}: {event.state.value}", t.warn, event.reason)
+        venue = status.venue
+        rtt = f"ping {venue.round_trip_ms:.0f} ms" if venue.round_trip_ms is not None else "ping -"
+        _chip(self.round_trip, rtt, t.text)
+        if venue.clock_offset_ms is None:
+            _chip(self.clock, "clock -", t.muted)
+        else:
+            warn = abs(venue.clock_offset_ms) > CLOCK_WARNING_MS
+            _chip(
+                self.clock,
+                f"clock {venue.clock_offset_ms:+d} ms" + (" !" if warn else ""),
+                t.warn if warn else t.text,
+                "Our clock differs from the venue's by more than a second" if warn else "offset to the venue's clock",
+            )
+        if venue.banned:
+            _chip(self.rate, "requests blocked by the venue", t.sell)
+        elif venue.rate_limited_for > 0:
+            _chip(self.rate, f"rate limited: {venue.rate_limited_for:.0f} s", t.sell, "the venue answered 429; paused")
+        else:
+            headroom = " ".join(f"{k} {v}" for k, v in venue.rate_headroom.items())
+            queued = f", {venue.queued_requests} queued" if venue.queued_requests else ""
+            _chip(self.rate, f"headroom: {headroom}{queued}", t.warn if venue.queued_requests else t.muted)
