@@ -79,6 +79,14 @@ class HashKeyVenue:
             await self._market.close()
         await self.rest.aclose()
 
+    async def check_key(self) -> tuple[Permissions, int]:
+        """Test a key without opening streams: what it may do, and how many balances it sees."""
+        if not self.instruments:
+            self.instruments = {i.symbol: i for i in (await self.rest.exchange_info()).instruments}
+        permissions = await self._check_permissions()
+        balances = await self.rest.account()
+        return permissions, len(balances.balances)
+
     async def _check_permissions(self) -> Permissions:
         """Whether the key can trade: checkApiKey says what account it is; a test order (validated,
         never placed) tells whether it may trade."""

@@ -1,0 +1,1 @@
+"""Dialogs of the main window (all non-modal: opened with open(), never exec())."""
