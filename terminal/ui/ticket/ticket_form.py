@@ -1,0 +1,472 @@
+"""The order ticket's behaviour: re-checks the order as the user types and as the market moves, and sends it.
+
+Nothing invalid leaves: submit stays disabled with the first reason beside it, and the order manager
+checks again before sending. Outcomes show in the status line in words, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from decimal import Decimal
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from terminal.domain.decimals import ZERO, DecimalParseError, is_multiple, parse_decimal
+from terminal.domain.enums import OrderType, Side, TimeInForce
+from terminal.domain.instrument import DEFAULT_TIME_IN_FORCE, Instrument
+from terminal.domain.orders import OrderRequest
+from terminal.session.market_store import MarketChange
+from terminal.session.messages import describe_error
+from terminal.session.order_manager import TicketError
+from terminal.session.order_store import OrderChange
+from terminal.session.session import Session
+from terminal.ui import theme
+from terminal.ui.ticket.draft import Draft, TicketInput, draft_order
+from terminal.ui.ticket.repeat_guard import RepeatGuard
+from terminal.ui.ticket.sizing import SizeQuery, estimate, market_buy_unit_price, percent_size
+from terminal.ui.ticket.ticket_layout import build_ticket
+from terminal.ui.ticket.ticket_text import (
+    Outcome,
+    Tone,
+    estimate_text,
+    format_amount,
+    format_price,
+    format_quantity,
+    order_outcome,
+    submit_label,
+)
+from terminal.venues.errors import VenueError
+
+log = logging.getLogger("terminal.ui.ticket")
+
+TYPE_LABELS = {OrderType.LIMIT: "Limit", OrderType.MARKET: "Market", OrderType.LIMIT_MAKER: "Limit maker (post only)"}
+NOT_CONNECTED = "Not connected"
+
+
+class TicketForm(QWidget):
+    checked = Signal(object)  # Draft: emitted after each check of the ticket
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketForm")
+        self.widgets = w = build_ticket(self)
+        self.session: Session | None = None
+        self.instrument: Instrument | None = None
+        self.draft = Draft(None, ())
+        self._guard = RepeatGuard()
+        self._refused: OrderRequest | None = None  # an order held back as a repeat, until confirmed
+        self._tracked = ""  # client order id of the last order sent, whose fate the status line follows
+        self._invalid_fields: set[str] = set()
+        self._tif_choice: dict[OrderType, TimeInForce] = {}  # what the user chose for each type
+        # Market data, balances and orders each change at most once per frame, all in the same
+        # frame-clock tick: a zero-delay single shot folds them into one check.
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(0)
+        self._coalesce.timeout.connect(self.refresh)
+
+        w.sides.buttonClicked.connect(self._side_chosen)
+        w.type_combo.currentIndexChanged.connect(self._type_chosen)
+        w.tif_combo.currentIndexChanged.connect(self._tif_chosen)
+        w.by_quantity.toggled.connect(self._layout_changed)
+        for edit in (w.price.edit, w.quantity.edit, w.amount.edit):
+            edit.textEdited.connect(self.refresh)
+        for share, button in w.percent.items():
+            button.clicked.connect(lambda _=False, s=share: self.fill_percent(s))
+        w.problems.use_nearest.connect(self.use_nearest)
+        w.submit.clicked.connect(self.submit)
+        w.repeat_confirm.clicked.connect(self.confirm_repeat)
+        w.repeat_dismiss.clicked.connect(self._dismiss_repeat)
+        self._style_submit()
+        self.refresh()
+
+    # ---- what the dock tells it ---------------------------------------------------------------
+
+    def set_session(self, session: Session | None) -> None:
+        self.session = session
+        self.instrument = None
+        self._tracked = ""
+        self._refused = None
+        self._show_status(Outcome(Tone.OK, ""))
+        self.refresh()
+
+    def set_symbol(self, symbol: str) -> None:
+        """Trade ``symbol``: offer only its order types and clear the price and size of the previous one."""
+        session = self.session
+        self.instrument = session.venue.instruments.get(symbol) if session is not None else None
+        w = self.widgets
+        for edit in (w.price.edit, w.quantity.edit, w.amount.edit):
+            edit.clear()
+        instrument = self.instrument
+        if instrument is not None:
+            w.price.unit.setText(instrument.quote_asset)
+            w.quantity.unit.setText(instrument.base_asset)
+            w.amount.unit.setText(instrument.quote_asset)
+            w.by_amount.setText(f"by amount ({instrument.quote_asset})")
+        previous = self.order_type()
+        w.type_combo.blockSignals(True)
+        w.type_combo.clear()
+        for order_type in self.allowed_types():
+            w.type_combo.addItem(TYPE_LABELS[order_type], order_type.value)
+        index = w.type_combo.findData(previous.value) if previous is not None else -1
+        w.type_combo.setCurrentIndex(max(index, 0))
+        w.type_combo.blockSignals(False)
+        self._type_chosen()
+
+    def on_market_changed(self, change: MarketChange) -> None:
+        symbol = self.instrument.symbol if self.instrument else ""
+        if symbol in change.books or symbol in change.trades or symbol in change.tickers or symbol in change.bbo:
+            self._check_soon()
+
+    def on_account_changed(self, assets: set[str]) -> None:
+        instrument = self.instrument
+        if instrument is not None and {instrument.base_asset, instrument.quote_asset} & assets:
+            self._check_soon()
+
+    def on_orders_changed(self, change: OrderChange) -> None:
+        if self._tracked and self._tracked in change.orders and self.session is not None:
+            order = self.session.orders.get(self._tracked)
+            if order is not None:
+                self._show_status(order_outcome(order, self.session.venue.instruments.get(order.symbol)))
+        if change.orders:
+            self._check_soon()  # the count of open orders is one of the rules
+
+    def on_state_changed(self, _state: str = "", _reason: str = "") -> None:
+        self.refresh()
+
+    def _check_soon(self) -> None:
+        if not self._coalesce.isActive():
+            self._coalesce.start()
+
+    # ---- public API for other docks -----------------------------------------------------------
+
+    def set_price_and_side(self, side: Side, price: Decimal) -> None:
+        """Fill the price and side (a click on the ladder); a market ticket becomes a limit one."""
+        instrument = self.instrument
+        if instrument is None:
+            return
+        (self.widgets.buy if side is Side.BUY else self.widgets.sell).setChecked(True)
+        if self.order_type() is OrderType.MARKET:
+            index = self.widgets.type_combo.findData(OrderType.LIMIT.value)
+            if index >= 0:
+                self.widgets.type_combo.setCurrentIndex(index)
+        self.widgets.price.edit.setText(format_price(price, instrument))
+        self._layout_changed()
+
+    def current_size(self, side: Side) -> Decimal | None:
+        """The ticket's quantity if it is usable as it stands (positive, on the step, within the
+        instrument's bounds), else None. One quantity serves both sides of the ladder."""
+        instrument = self.instrument
+        if instrument is None:
+            return None
+        try:
+            quantity = parse_decimal(self.widgets.quantity.edit.text(), field="quantity")
+        except DecimalParseError:
+            return None
+        lot = instrument.lot_size
+        if quantity <= 0 or not is_multiple(quantity, lot.step_size) or not lot.min_qty <= quantity <= lot.max_qty:
+            return None
+        return quantity
+
+    # ---- the ticket's choices -----------------------------------------------------------------
+
+    def side(self) -> Side:
+        return Side.SELL if self.widgets.sell.isChecked() else Side.BUY
+
+    def order_type(self) -> OrderType | None:
+        data = self.widgets.type_combo.currentData()
+        return OrderType(data) if data else None
+
+    def time_in_force(self) -> TimeInForce | None:
+        data = self.widgets.tif_combo.currentData()
+        return TimeInForce(data) if data else None
+
+    def allowed_types(self) -> list[OrderType]:
+        """Types both the venue and the instrument accept."""
+        if self.session is None or self.instrument is None:
+            return []
+        venue_types = self.session.venue.capabilities.order_types
+        return [t for t in self.instrument.order_types if not venue_types or t in venue_types]
+
+    def allowed_time_in_force(self, order_type: OrderType) -> list[TimeInForce]:
+        if self.session is None or self.instrument is None:
+            return []
+        venue = self.session.venue.capabilities.time_in_force.get(order_type)
+        return [tif for tif in self.instrument.time_in_force_for(order_type) if venue is None or tif in venue]
+
+    def by_amount_allowed(self) -> bool:
+        return (
+            self.session is not None
+            and self.session.venue.capabilities.market_buy_by_amount
+            and self.order_type() is OrderType.MARKET
+            and self.side() is Side.BUY
+        )
+
+    def ticket_input(self) -> TicketInput | None:
+        order_type, instrument, w = self.order_type(), self.instrument, self.widgets
+        if order_type is None or instrument is None:
+            return None
+        return TicketInput(
+            symbol=instrument.symbol,
+            side=self.side(),
+            type=order_type,
+            time_in_force=self.time_in_force(),
+            price_text=w.price.edit.text(),
+            quantity_text=w.quantity.edit.text(),
+            amount_text=w.amount.edit.text(),
+            by_amount=self.by_amount_allowed() and w.by_amount.isChecked(),
+        )
+
+    def _side_chosen(self) -> None:
+        self._style_submit()
+        self._layout_changed()
+
+    def _type_chosen(self) -> None:
+        """Offer the time-in-force values of the chosen type, with the one last chosen for it (else its default)."""
+        order_type, tif_combo = self.order_type(), self.widgets.tif_combo
+        allowed = self.allowed_time_in_force(order_type) if order_type is not None else []
+        tif_combo.blockSignals(True)
+        tif_combo.clear()
+        for tif in allowed:
+            tif_combo.addItem(tif.value, tif.value)
+        if order_type is not None:
+            keep = self._tif_choice.get(order_type, DEFAULT_TIME_IN_FORCE[order_type])
+            tif_combo.setCurrentIndex(max(tif_combo.findData(keep.value), 0))
+        tif_combo.blockSignals(False)
+        self._layout_changed()
+
+    def _tif_chosen(self) -> None:
+        order_type, tif = self.order_type(), self.time_in_force()
+        if order_type is not None and tif is not None:
+            self._tif_choice[order_type] = tif
+        self.refresh()
+
+    def _layout_changed(self) -> None:
+        w = self.widgets
+        market = self.order_type() is OrderType.MARKET
+        amount_allowed = self.by_amount_allowed()
+        by_amount = amount_allowed and w.by_amount.isChecked()
+        w.form.setRowVisible(w.price.row, not market)
+        w.form.setRowVisible(w.size_mode, amount_allowed)
+        w.form.setRowVisible(w.quantity.row, not by_amount)
+        w.form.setRowVisible(w.amount.row, by_amount)
+        self.refresh()
+
+    # ---- checking -----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-check the ticket now and show the outcome: problems, estimate, the submit button."""
+        self._coalesce.stop()
+        w, session, instrument = self.widgets, self.session, self.instrument
+        ticket = self.ticket_input()
+        blocker = self._connection_blocker()
+        w.body.setEnabled(blocker is None)
+        if blocker is not None or session is None or instrument is None or ticket is None:
+            self.draft = Draft(None, ())
+            w.problems.show_problems((), ())
+            self._mark_fields(set())
+            w.estimate.clear()
+            self._finish(blocker or "Choose a symbol to trade")
+            return
+        self.draft = draft = draft_order(ticket, instrument, session.manager.check)
+        fillable = {"quantity", "amount"} if not ticket.uses_price else {"price", "quantity", "amount"}
+        w.problems.show_problems(draft.problems, fillable)
+        self._mark_fields({problem.field for problem in draft.problems})
+        if draft.candidate is None:
+            w.estimate.clear()
+        else:
+            book = session.market.books.get(instrument.symbol)
+            cost = estimate(
+                draft.candidate,
+                instrument,
+                session.venue.fees.get(instrument.symbol),
+                reference=self._market_price(),
+                best_bid=book.best_bid if book else None,
+                best_ask=book.best_ask if book else None,
+            )
+            w.estimate.setText(estimate_text(cost, instrument))
+        permissions = session.venue.permissions
+        if not permissions.can_trade:
+            reason: str | None = f"Read-only API key: {permissions.reason or 'this key may not trade'}"
+        else:
+            reason = draft.problems[0].message if draft.problems else None
+        self._finish(reason)
+
+    def _finish(self, reason: str | None) -> None:
+        w = self.widgets
+        w.submit.setText(submit_label(self.draft.candidate, self.side(), self.instrument))
+        w.submit.setEnabled(reason is None)
+        w.reason.setText(reason or "")
+        w.reason.setVisible(bool(reason))
+        if self._refused is not None and self._refused != self.draft.request:
+            self._dismiss_repeat()
+        self.checked.emit(self.draft)
+
+    def _connection_blocker(self) -> str | None:
+        session = self.session
+        if session is None:
+            return NOT_CONNECTED
+        if session.state != "live":
+            return f"{NOT_CONNECTED} ({session.state})"
+        if self.instrument is None:
+            return "Choose a symbol to trade"
+        return None
+
+    def _mark_fields(self, fields: set[str]) -> None:
+        if fields == self._invalid_fields:
+            return
+        self._invalid_fields = fields
+        edits = {"price": self.widgets.price.edit, "quantity": self.widgets.quantity.edit}
+        edits["amount"] = self.widgets.amount.edit
+        for name, edit in edits.items():
+            edit.setStyleSheet(f"border: 1px solid {theme.current().sell};" if name in fields else "")
+
+    def _market_price(self) -> Decimal | None:
+        """The price market orders are judged and sized at: the order manager's reference, else the book."""
+        session, instrument = self.session, self.instrument
+        if session is None or instrument is None:
+            return None
+        reference = session.manager.reference_price(instrument.symbol)
+        if reference is None:
+            book = session.market.books.get(instrument.symbol)
+            reference = (book.best_ask if self.side() is Side.BUY else book.best_bid) if book else None
+        return reference
+
+    def _edit_for(self, field: str) -> QLineEdit | None:
+        w = self.widgets
+        return {"price": w.price.edit, "quantity": w.quantity.edit, "amount": w.amount.edit}.get(field)
+
+    def use_nearest(self, field: str, value: Decimal) -> None:
+        """Put the nearest valid value of a broken rule into its field."""
+        instrument, edit = self.instrument, self._edit_for(field)
+        if instrument is None or edit is None:
+            return
+        if field == "price":
+            edit.setText(format_price(value, instrument))
+        elif field == "quantity":
+            edit.setText(format_quantity(value, instrument))
+        else:
+            edit.setText(format_amount(value, instrument))
+        edit.setFocus()
+        self.refresh()
+
+    # ---- sizing -------------------------------------------------------------------------------
+
+    def fill_percent(self, share: int) -> None:
+        """Size the order to ``share`` % of the free balance of the asset it spends."""
+        session, instrument, ticket = self.session, self.instrument, self.ticket_input()
+        if session is None or instrument is None or ticket is None:
+            return
+        spent = instrument.spends(ticket.side)
+        balance = session.account.balances.get(spent)
+        free = balance.free if balance is not None else ZERO
+        if free <= 0:
+            self._show_status(Outcome(Tone.WARN, f"No free {spent} to size the order from."))
+            return
+        unit: Decimal | None = None
+        if ticket.side is Side.BUY and not ticket.uses_amount:
+            unit = market_buy_unit_price(instrument, self._market_price()) if not ticket.uses_price else None
+            if ticket.uses_price:
+                try:
+                    unit = parse_decimal(ticket.price_text, field="price")
+                except DecimalParseError:
+                    unit = None
+        query = SizeQuery(share, ticket.side, ticket.type, ticket.time_in_force, ticket.uses_amount, free, unit)
+        size = percent_size(query, instrument, session.venue.fees.get(instrument.symbol))
+        if size is None:
+            need = "a price" if ticket.uses_price else "a market price (none received yet)"
+            self._show_status(Outcome(Tone.WARN, f"A buy is sized from the free {spent} at its price: enter {need}."))
+            return
+        if ticket.uses_amount:
+            self.widgets.amount.edit.setText(format_amount(size, instrument))
+        else:
+            self.widgets.quantity.edit.setText(format_quantity(size, instrument))
+        self.refresh()
+
+    # ---- sending ------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Line edits and combo boxes pass Enter on to their parent: that is how Enter in any field submits.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    def submit(self) -> None:
+        """Send the order if the ticket is valid; the same order again within a moment waits for a confirmation."""
+        self.refresh()
+        request = self.draft.request
+        if request is None or not self.widgets.submit.isEnabled():
+            return
+        now = time.monotonic()
+        age = self._guard.repeat_age(request, now)
+        if age is not None:
+            self._refused = request
+            self.widgets.repeat_text.setText(
+                f"The same order was sent {age * 1000:.0f} ms ago, so it was not sent again. Send it a second time?"
+            )
+            self.widgets.repeat_prompt.show()
+            self._show_status(Outcome(Tone.WARN, "Not sent: this is the same order as a moment ago."))
+            return
+        self._send(request, now)
+
+    def confirm_repeat(self) -> None:
+        """The user wants the order that was held back as a repeat: send it, if the ticket still says so."""
+        request = self._refused
+        self.refresh()
+        if request is None or request != self.draft.request or not self.widgets.submit.isEnabled():
+            self._dismiss_repeat()
+            return
+        self._send(request, time.monotonic())
+
+    def _dismiss_repeat(self) -> None:
+        self._refused = None
+        self.widgets.repeat_prompt.hide()
+
+    def _send(self, request: OrderRequest, now: float) -> None:
+        session = self.session
+        if session is None:
+            return
+        self._guard.record(request, now)
+        self._dismiss_repeat()
+        self._tracked = ""
+        self._show_status(Outcome(Tone.PENDING, f"Sending: {submit_label(request, request.side, self.instrument)}…"))
+        session.spawn(self._place(session, request))
+
+    async def _place(self, session: Session, request: OrderRequest) -> None:
+        instrument = session.venue.instruments.get(request.symbol)
+        try:
+            order = await session.manager.place(request)
+        except TicketError as error:
+            outcome = Outcome(Tone.ERROR, f"Not sent: {error.reason}")
+        except VenueError as error:
+            outcome = Outcome(Tone.ERROR, describe_error(error))
+        except Exception:
+            log.exception("the ticket could not place an order")
+            outcome = Outcome(Tone.ERROR, "Not sent: the terminal failed while sending (details in the log).")
+        else:
+            if shiboken6.isValid(self) and session is self.session:
+                self._tracked = order.client_order_id
+            outcome = order_outcome(session.orders.get(order.client_order_id) or order, instrument)
+        if shiboken6.isValid(self) and session is self.session:
+            self._show_status(outcome)
+
+    def _show_status(self, outcome: Outcome) -> None:
+        colours = theme.current()
+        colour = {Tone.OK: colours.text, Tone.PENDING: colours.muted, Tone.WARN: colours.warn}.get(
+            outcome.tone, colours.sell
+        )
+        self.widgets.status.setStyleSheet(f"color: {colour};")
+        self.widgets.status.setText(outcome.text)
+        self.widgets.status.setProperty("tone", outcome.tone.value)
+
+    def _style_submit(self) -> None:
+        colour = theme.current().buy if self.side() is Side.BUY else theme.current().sell
+        self.widgets.submit.setStyleSheet(
+            f"QPushButton:enabled {{ background: {colour}; color: white; font-weight: bold; }}"
+        )
