@@ -332,7 +332,10 @@ def _notional_rules(qty: Decimal, price: Decimal, instrument: Instrument, fmt: _
     amounts = instrument.trade_amount
     if amounts is not None and amounts.min_amount is not None and amounts.min_amount > 0:
         minimums.append(("min_amount", amounts.min_amount))
-    for rule, minimum in minimums:
+    # MIN_NOTIONAL and TRADE_AMOUNT.minAmount say the same thing: report only the binding one, whose
+    # nearest quantity satisfies both.
+    binding = max(minimums, key=lambda item: item[1], default=None)
+    for rule, minimum in [binding] if binding is not None else []:
         if notional < minimum:
             nearest = ceil_to(div(minimum, price, ROUND_CEILING), step)
             out.append(
@@ -481,14 +484,14 @@ def _balance(
                 nearest,
             )
         ]
-    unit_price = price if request.type is not OrderType.MARKET else reference_price
+    unit_price = price if request.type is not OrderType.MARKET else _market_buy_ceiling(instrument, reference_price)
     if qty is None or qty <= 0 or unit_price is None or unit_price <= 0:
         return []
     needed = mul(qty, unit_price)
     if needed <= free:
         return []
     nearest = floor_to(div(free, unit_price, ROUND_FLOOR), step)
-    estimate = " about" if request.type is OrderType.MARKET else ""
+    estimate = " up to" if request.type is OrderType.MARKET else ""
     return [
         Violation(
             "quantity",
@@ -498,6 +501,16 @@ def _balance(
             nearest,
         )
     ]
+
+
+def _market_buy_ceiling(instrument: Instrument, reference_price: Decimal | None) -> Decimal | None:
+    """What a market buy by quantity may cost per unit: the MARKET_TRADING band's ceiling around the
+    reference price (the venue locks funds at that price), or the reference price without a band."""
+    if reference_price is None:
+        return None
+    band = instrument.market_trading
+    ceiling = band.buy_ceiling(reference_price) if band is not None else None
+    return ceiling if ceiling is not None else reference_price
 
 
 def _pct(rate: Decimal | None) -> str:

@@ -444,10 +444,11 @@ def test_trade_amount_minimum() -> None:
     assert violation.nearest == D("1.6667")
 
 
-def test_both_minimums_are_reported() -> None:
+def test_only_the_binding_minimum_is_reported() -> None:
     violations = validate_order(limit(price="3", quantity="1"), INSTRUMENT)
+    # MIN_NOTIONAL (10) binds over TRADE_AMOUNT.minAmount (5); its nearest satisfies both.
     assert only(violations, "quantity", "min_notional").nearest == D("3.3334")
-    assert only(violations, "quantity", "min_amount").nearest == D("1.6667")
+    assert not [v for v in violations if v.rule == "min_amount"]
 
 
 def test_trade_amount_maximum() -> None:
@@ -551,11 +552,12 @@ def test_balance_for_a_market_buy_by_amount() -> None:
     assert validate_order(market(amount="100"), INSTRUMENT, free_balance=D("100")) == []
 
 
-def test_balance_for_a_market_buy_by_quantity_uses_the_reference_price() -> None:
+def test_balance_for_a_market_buy_by_quantity_uses_the_band_ceiling() -> None:
     violations = validate_order(market(quantity="1"), INSTRUMENT, free_balance=D("50"), reference_price=D("100"))
     violation = only(violations, "quantity", "balance")
-    assert violation.message == "needs about 100.00 USDT but only 50 USDT is free: largest quantity 0.5000"
-    assert violation.nearest == D("0.5")
+    # Priced at the MARKET_TRADING ceiling (reference 100 + 10%): the venue locks funds at that price.
+    assert violation.message == "needs up to 110.00 USDT but only 50 USDT is free: largest quantity 0.4545"
+    assert violation.nearest == D("0.4545")
     # Without a reference price the cost of a market buy by quantity is unknown: nothing to say.
     assert validate_order(market(quantity="1"), INSTRUMENT, free_balance=D("50")) == []
 
@@ -620,8 +622,7 @@ def test_every_violation_is_reported_at_once() -> None:
         ("price", "post_only"),
         ("quantity", "step_size"),
         ("quantity", "min_qty"),
-        ("quantity", "min_notional"),
-        ("quantity", "min_amount"),
+        ("quantity", "min_notional"),  # binds over min_amount, which is then not repeated
         ("quantity", "balance"),
         ("openOrders", "max_open_orders"),
     }
@@ -704,7 +705,9 @@ def valid_cases(draw: st.DrawFn) -> tuple[OrderRequest, Instrument, dict[str, ob
     client_order_id = draw(st.one_of(st.none(), st.from_regex(r"\A[A-Za-z0-9._:-]{1,40}\Z")))
     gap = tick * draw(st.integers(1, 50))
     if order_type is OrderType.MARKET:
-        unit = reference
+        # A market buy by quantity is funded at the MARKET_TRADING ceiling, as the venue locks it.
+        ceiling = band.buy_ceiling(reference) if band is not None else None
+        unit = ceiling if ceiling is not None else reference
         request = OrderRequest(
             "XYZUSD",
             side,

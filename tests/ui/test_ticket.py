@@ -309,9 +309,25 @@ def test_without_a_session_nothing_can_be_done(qtbot: QtBot) -> None:
     assert w.reason.text() == "Not connected"
 
 
-def test_a_venue_rejection_is_shown_in_words(qtbot: QtBot, session: Session, dock: TicketDock) -> None:
-    """A market buy of what the free USDT buys at the reference price passes the local checks, but the
-    venue funds market buys at its band's ceiling (10 % above) and refuses it."""
+def test_a_venue_rejection_is_shown_in_words(qtbot: QtBot, demo: Endpoints, session: Session, dock: TicketDock) -> None:
+    """An order that passes every local check but that the venue refuses (here: it is rate limiting
+    this key) ends REJECTED with the venue's message in words."""
+    form, w = dock.form, dock.form.widgets
+    _limit(form, _resting_buy_price(session), "0.00040")
+    assert w.submit.isEnabled(), _problem_texts(form)
+    httpx.post(f"{demo.rest_url}/_demo/rate-limit", json={"seconds": 1}, timeout=10).raise_for_status()
+    QTest.keyClick(w.quantity.edit, Qt.Key.Key_Enter)
+    wait(qtbot, lambda: w.status.text().startswith("Rejected: "))
+    assert "Too many requests" in w.status.text()
+    assert "Rate limit exceeded" in w.status.text() or "Too many new orders" in w.status.text()
+    assert w.status.property("tone") == "error"
+
+
+def test_a_market_buy_the_funds_cannot_cover_at_the_band_ceiling_is_caught_locally(
+    qtbot: QtBot, session: Session, dock: TicketDock
+) -> None:
+    """The venue funds a market buy by quantity at its band's ceiling (10 % above the reference):
+    an order sized at the reference price would be refused there, so it is refused here first."""
     form, w = dock.form, dock.form.widgets
     instrument = session.venue.instruments["BTCUSDT"]
     _choose_type(form, OrderType.MARKET)
@@ -321,11 +337,8 @@ def test_a_venue_rejection_is_shown_in_words(qtbot: QtBot, session: Session, doc
     usdt = session.account.balances["USDT"].free
     quantity = floor_to(div(usdt * D("0.99"), reference, ROUND_FLOOR), instrument.step_size)
     _type(w.quantity.edit, str(quantity))
-    assert w.submit.isEnabled(), _problem_texts(form)
-    QTest.keyClick(w.quantity.edit, Qt.Key.Key_Enter)
-    wait(qtbot, lambda: w.status.text().startswith("Rejected: "))
-    assert w.status.text() == "Rejected: Not enough funds: Insufficient asset."
-    assert w.status.property("tone") == "error"
+    assert not w.submit.isEnabled()
+    assert any("needs up to" in text for text in _problem_texts(form))
 
 
 def test_an_unknown_outcome_is_followed_until_it_ends(

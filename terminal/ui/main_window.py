@@ -1,0 +1,251 @@
+"""The main window: every dock, the menus, the profile switcher, the status bar, and their wiring."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QToolBar,
+    QWidget,
+)
+
+from terminal import __version__
+from terminal.domain.enums import OrderType, Side
+from terminal.domain.orders import OrderRequest
+from terminal.session.order_manager import Notice, TicketError
+from terminal.session.session import Session
+from terminal.storage.log_buffer import LogBuffer
+from terminal.ui import theme
+from terminal.ui.chart.chart_dock import ChartDock
+from terminal.ui.docks.balances import BalancesDock
+from terminal.ui.docks.base import SessionDock
+from terminal.ui.docks.log import LogDock
+from terminal.ui.docks.markets import MarketsDock
+from terminal.ui.docks.orders import OrdersDock
+from terminal.ui.docks.trades import TradesDock
+from terminal.ui.ladder.ladder_dock import LadderDock
+from terminal.ui.status_bar import StatusBar
+from terminal.ui.ticket.ticket_dock import TicketDock
+from terminal.ui.toast import Toasts
+
+LAYOUT_VERSION = 1  # bump when docks change so that an old saved layout is not applied
+DEFAULT_SYMBOL = "BTCUSDT"
+
+
+class MainWindow(QMainWindow):
+    profile_requested = Signal(str)  # the user picked another profile in the switcher
+    edit_profiles_requested = Signal()
+
+    def __init__(self, settings_file: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"trading-terminal {__version__}")
+        self.resize(1600, 1000)
+        self.setDockNestingEnabled(True)
+        self._settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+        placeholder = QWidget()
+        placeholder.setMaximumSize(0, 0)
+        self.setCentralWidget(placeholder)
+        self.markets = MarketsDock(self)
+        self.ticket = TicketDock(self)
+        self.ladder = LadderDock(self)
+        self.chart = ChartDock(self)
+        self.orders = OrdersDock(self)
+        self.balances = BalancesDock(self)
+        self.trades = TradesDock(self)
+        self.log = LogDock(self)
+        self.docks: list[SessionDock] = [
+            self.markets,
+            self.ticket,
+            self.ladder,
+            self.chart,
+            self.orders,
+            self.balances,
+            self.trades,
+            self.log,
+        ]
+        self._arrange()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.toasts = Toasts(self)
+        self._build_toolbar()
+        self._build_menus()
+        self._wire()
+        self.session: Session | None = None
+        self.profile = ""
+
+    # ---- layout -------------------------------------------------------------------------------
+
+    def _arrange(self) -> None:
+        area = Qt.DockWidgetArea
+        for corner, side in (
+            (Qt.Corner.TopLeftCorner, area.LeftDockWidgetArea),
+            (Qt.Corner.BottomLeftCorner, area.LeftDockWidgetArea),
+            (Qt.Corner.TopRightCorner, area.RightDockWidgetArea),
+            (Qt.Corner.BottomRightCorner, area.RightDockWidgetArea),
+        ):
+            self.setCorner(corner, side)
+        self.addDockWidget(area.LeftDockWidgetArea, self.markets)
+        self.addDockWidget(area.LeftDockWidgetArea, self.trades)
+        self.addDockWidget(area.TopDockWidgetArea, self.chart)
+        self.addDockWidget(area.BottomDockWidgetArea, self.orders)
+        self.tabifyDockWidget(self.orders, self.balances)
+        self.tabifyDockWidget(self.balances, self.log)
+        self.orders.raise_()
+        self.addDockWidget(area.RightDockWidgetArea, self.ladder)
+        self.addDockWidget(area.RightDockWidgetArea, self.ticket)
+        self.resizeDocks([self.markets, self.ladder], [300, 470], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.markets, self.trades], [480, 420], Qt.Orientation.Vertical)
+        self.resizeDocks([self.ladder, self.ticket], [560, 380], Qt.Orientation.Vertical)
+        self.resizeDocks([self.chart, self.orders], [620, 300], Qt.Orientation.Vertical)
+
+    def _layout_key(self, profile: str) -> str:
+        return f"layout/v{LAYOUT_VERSION}/{profile}"
+
+    def save_layout(self) -> None:
+        if not self.profile:
+            return
+        key = self._layout_key(self.profile)
+        self._settings.setValue(f"{key}/geometry", self.saveGeometry())
+        self._settings.setValue(f"{key}/state", self.saveState(LAYOUT_VERSION))
+        self._settings.sync()
+
+    def restore_layout(self, profile: str) -> bool:
+        key = self._layout_key(profile)
+        geometry = self._settings.value(f"{key}/geometry")
+        state = self._settings.value(f"{key}/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION):
+            return True
+        self.reset_layout()
+        return False
+
+    def reset_layout(self) -> None:
+        for dock in self.docks:
+            dock.setFloating(False)
+            dock.show()
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+
+    # ---- chrome -------------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Profile", self)
+        bar.setObjectName("profileToolBar")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" Profile: "))
+        self.profiles = QComboBox()
+        self.profiles.setMinimumWidth(220)
+        self.profiles.activated.connect(lambda _: self.profile_requested.emit(self.profiles.currentText()))
+        bar.addWidget(self.profiles)
+        edit = QAction("Edit profiles…", self)
+        edit.triggered.connect(self.edit_profiles_requested.emit)
+        bar.addAction(edit)
+        self.connection = QLabel()
+        bar.addWidget(self.connection)
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        for dock in self.docks:
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        reset = QAction("&Reset layout", self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+        themes = view.addMenu("&Theme")
+        for name in theme.THEMES:
+            action = QAction(name.capitalize(), self)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            themes.addAction(action)
+
+    def set_theme(self, name: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, name)
+        for dock in self.docks:
+            dock.update()
+            widget = dock.widget()
+            if widget is not None:
+                widget.update()
+
+    def set_profiles(self, names: list[str], current: str) -> None:
+        self.profiles.blockSignals(True)
+        self.profiles.clear()
+        self.profiles.addItems(names)
+        if current in names:
+            self.profiles.setCurrentText(current)
+        self.profiles.blockSignals(False)
+
+    def attach_log(self, buffer: LogBuffer) -> None:
+        self.log.attach(buffer)
+
+    # ---- the session --------------------------------------------------------------------------
+
+    def bind(self, session: Session | None, profile: str, description: str = "") -> None:
+        """Show ``session`` (None while switching); the layout of ``profile`` is restored."""
+        if self.session is not None:
+            self.session.notice.disconnect(self._on_notice)
+        self.session = session
+        self.profile = profile
+        venue_name = session.venue.capabilities.venue if session else ""
+        self.setWindowTitle(f"{profile} ({venue_name}) - trading-terminal" if session else "trading-terminal")
+        self.connection.setText(f"  {description}" if description else "")
+        for dock in self.docks:
+            dock.bind(session)
+        self.status.bind(session)
+        if session is not None:
+            session.notice.connect(self._on_notice)
+            if not session.active_symbol:
+                symbols = sorted(session.venue.instruments)
+                if symbols:
+                    session.set_active_symbol(DEFAULT_SYMBOL if DEFAULT_SYMBOL in symbols else symbols[0])
+
+    def _wire(self) -> None:
+        self.ladder.price_picked.connect(self.ticket.set_price_and_side)
+        self.ladder.order_requested.connect(self._one_click_order)
+        self.ladder.cancel_requested.connect(self.orders.cancel)
+
+    def _one_click_order(self, side: Side, price: Decimal) -> None:
+        session = self.session
+        if session is None:
+            return
+        size = self.ticket.current_size(side)
+        if size is None or size <= 0:
+            self.toasts.show("One-click: set a quantity in the order ticket first.", "warning")
+            return
+        request = OrderRequest(session.active_symbol, side, OrderType.LIMIT, quantity=size, price=price)
+        session.spawn(self._place(session, request))
+
+    async def _place(self, session: Session, request: OrderRequest) -> None:
+        try:
+            await session.manager.place(request)
+        except TicketError as exc:
+            self.toasts.show(f"Not sent: {exc.reason}", "error")
+
+    def _on_notice(self, notice: Notice) -> None:
+        if notice.kind == "fill":
+            self.toasts.show(notice.text, "fill")
+        elif notice.level == "error" and notice.kind == "order":
+            self.toasts.show(notice.text, "error")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+
+    def dock_by_name(self, name: str) -> QDockWidget | None:
+        return next((d for d in self.docks if d.objectName() == name), None)
