@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from terminal.domain.enums import OrderType, Side
+from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.order_state import (
     TransitionError,
     cancel_failed,
@@ -77,6 +77,7 @@ class OrderManager:
         self._notify = notify
         self._ids = ClientIds()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._cancel_on_ack: set[str] = set()  # cancels asked for before the venue acknowledged
 
     # ---- checks -------------------------------------------------------------------------------
 
@@ -137,6 +138,10 @@ class OrderManager:
             return rejected
         placed = self._orders.apply(OrderEvent(report_of(ack), ack))
         self._notify(Notice("info", f"Accepted: {what}", client_order_id=cid))
+        if cid in self._cancel_on_ack:
+            self._cancel_on_ack.discard(cid)
+            if placed.status.is_working:
+                self._spawn(self.cancel(cid))
         return placed
 
     def _current(self, order: Order) -> Order:
@@ -174,6 +179,12 @@ class OrderManager:
         order = self._orders.get(client_order_id)
         if order is None:
             raise TicketError(f"no order {client_order_id}")
+        if order.venue_status is None and order.local_status is OrderStatus.SUBMITTING:
+            # Its request is still in flight: cancel it the moment the venue acknowledges it.
+            self._cancel_on_ack.add(client_order_id)
+            self._orders.put(replace(order, cancel_pending=True))
+            self._notify(Notice("info", f"Order {client_order_id} will be cancelled as soon as it is acknowledged."))
+            return
         try:
             self._orders.put(request_cancel(order))
         except TransitionError as exc:

@@ -176,7 +176,8 @@ class Session(QObject):
         if isinstance(event, OrderEvent):
             self.orders.apply(event)
         elif isinstance(event, FillEvent):
-            if self.orders.add_fill(event.fill):
+            # Reconciliation also brings fills from before this session: they are history, not news.
+            if self.orders.add_fill(event.fill) and event.fill.time_ms >= self._started_ms:
                 instrument = self.venue.instruments.get(event.fill.symbol)
                 self._notify(Notice("info", describe_fill(event.fill, instrument), "fill", event.fill.client_order_id))
         elif isinstance(event, BalanceEvent):

@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         self.ladder.price_picked.connect(self.ticket.set_price_and_side)
         self.ladder.order_requested.connect(self._one_click_order)
-        self.ladder.cancel_requested.connect(self.orders.cancel)
+        self.ladder.cancel_requested.connect(self._one_click_cancel)
 
     def _one_click_order(self, side: Side, price: Decimal) -> None:
         session = self.session
@@ -230,6 +230,18 @@ class MainWindow(QMainWindow):
             return
         request = OrderRequest(session.active_symbol, side, OrderType.LIMIT, quantity=size, price=price)
         session.spawn(self._place(session, request))
+
+    def _one_click_cancel(self, client_order_ids: list[str]) -> None:
+        session = self.session
+        if session is not None:
+            for cid in client_order_ids:
+                session.spawn(self._cancel(session, cid))
+
+    async def _cancel(self, session: Session, client_order_id: str) -> None:
+        try:
+            await session.manager.cancel(client_order_id)
+        except TicketError as exc:
+            self.toasts.show(f"Not cancelled: {exc.reason}", "error")
 
     async def _place(self, session: Session, request: OrderRequest) -> None:
         try:

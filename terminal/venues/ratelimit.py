@@ -109,7 +109,14 @@ class RateLimiter:
         # A limiter outlives sessions (it belongs to an API key), and so may outlive a loop.
         if state.pump is None or state.pump.done() or state.pump.get_loop() is not loop:
             state.pump = asyncio.create_task(self._pump(state), name=f"ratelimit-{request_class}")
-        await future
+        try:
+            await future
+        except asyncio.CancelledError:
+            # The caller gave up. If nobody else waits, the pump has nothing to wait for either.
+            if state.live_waiters() == 0 and state.pump is not None and not state.pump.done():
+                state.pump.cancel()
+                state.pump = None  # a cancelled task is not done() yet: the next waiter must start its own
+            raise
 
     def pause(self, request_class: str, seconds: float) -> None:
         """The venue answered 429: send nothing of this class for ``seconds``."""

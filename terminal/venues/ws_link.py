@@ -85,6 +85,7 @@ class Link:
         self._last_message = 0.0
         self._live = False
         self._drop_reason = ""
+        self._ping_sent: float | None = None
         self.round_trip_ms: float | None = None
         protect_library_loggers()
 
@@ -125,10 +126,11 @@ class Link:
             self._drop_reason = reason
             await socket.close(code=4000, reason=reason[:100])
 
-    def pong(self, sent_ms: int | None = None) -> None:
-        """The stream saw the answer to our ping."""
-        if sent_ms:
-            self.round_trip_ms = max(0.0, time.time() * 1000 - sent_ms)
+    def pong(self) -> None:
+        """The stream saw the answer to our ping: the round trip is measured on our own clock."""
+        if self._ping_sent is not None:
+            self.round_trip_ms = (time.monotonic() - self._ping_sent) * 1000
+            self._ping_sent = None
         self._pong.set()
 
     # ---- the connection loop -------------------------------------------------------------
@@ -243,6 +245,7 @@ class Link:
         while True:
             if beat.ping is not None:
                 self._pong.clear()
+                self._ping_sent = time.monotonic()
                 await self.send(beat.ping())
                 try:
                     await asyncio.wait_for(self._pong.wait(), beat.timeout)

@@ -3,6 +3,7 @@ through the order manager, every outcome is accounted for, and closing leaves no
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -177,3 +178,22 @@ def test_a_read_only_key_cannot_trade(qtbot: QtBot, aloop: object, demo: Endpoin
             run(qtbot, session.manager.place(OrderRequest("BTCUSDT", Side.BUY, OrderType.MARKET, amount=Decimal(10))))
     finally:
         run(qtbot, session.close())
+
+
+def test_a_cancel_asked_before_the_acknowledgement_is_sent_when_it_comes(
+    qtbot: QtBot, session: Session, demo: Endpoints
+) -> None:
+    session.watch(Topic.DEPTH, "BTCUSDT")
+    wait(qtbot, lambda: "BTCUSDT" in session.market.books and "USDT" in session.account.balances)
+    request = OrderRequest("BTCUSDT", Side.BUY, OrderType.LIMIT, Decimal("0.001"), _far_bid(session, "BTCUSDT"))
+    # Hold order requests in the client's pacing queue for a moment, as after a 429: the order
+    # stays SUBMITTING long enough for the user to ask for its cancel.
+    assert isinstance(session.venue, HashKeyVenue)
+    session.venue.transport.limiter.pause("order", 0.8)
+    placing = asyncio.ensure_future(session.manager.place(request))
+    wait(qtbot, lambda: any(o.status is OrderStatus.SUBMITTING for o in session.orders.orders.values()))
+    (cid,) = [c for c, o in session.orders.orders.items() if o.status is OrderStatus.SUBMITTING]
+    run(qtbot, session.manager.cancel(cid))  # the request is still in flight
+    wait(qtbot, placing.done)
+    wait(qtbot, lambda: session.orders.orders[cid].status is OrderStatus.CANCELED)
+    assert cid not in {o["clientOrderId"] for o in _state(demo)["openOrders"]}

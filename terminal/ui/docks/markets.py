@@ -93,7 +93,7 @@ class MarketsDock(SessionDock):
         self.model.update(rows)
         for symbol in rows:
             self.watch(Topic.TICKER, symbol)
-        for column, width in enumerate((96, 110, 80, 90)):
+        for column, width in enumerate((84, 92, 70, 68)):
             self.table.setColumnWidth(column, width)
         self._apply_filter(self.filter.text())
 

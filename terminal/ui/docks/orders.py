@@ -124,7 +124,7 @@ FILL_COLUMNS: list[Column[_FillRow]] = [
 ]
 
 
-def _table(model: RowTableModel[_OrderRow] | RowTableModel[_FillRow]) -> QTableView:
+def _table(model: RowTableModel[_OrderRow] | RowTableModel[_FillRow], widths: tuple[int, ...] = ()) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -132,6 +132,8 @@ def _table(model: RowTableModel[_OrderRow] | RowTableModel[_FillRow]) -> QTableV
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
     return table
 
 
@@ -142,11 +144,12 @@ class OrdersDock(SessionDock):
         self.open_model: RowTableModel[_OrderRow] = RowTableModel(OPEN_COLUMNS, mono)
         self.history_model: RowTableModel[_OrderRow] = RowTableModel(HISTORY_COLUMNS, mono)
         self.fills_model: RowTableModel[_FillRow] = RowTableModel(FILL_COLUMNS, mono)
-        self.open_table = _table(self.open_model)
+        order_widths = (78, 40, 70, 88, 88, 78, 92, 138, 150)
+        self.open_table = _table(self.open_model, order_widths)
         self.open_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.open_table.clicked.connect(self._clicked)
-        self.history_table = _table(self.history_model)
-        self.fills_table = _table(self.fills_model)
+        self.history_table = _table(self.history_model, order_widths)
+        self.fills_table = _table(self.fills_model, (138, 78, 40, 88, 88, 120, 52, 150))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.open_table, "Open")
         self.tabs.addTab(self.history_table, "History")

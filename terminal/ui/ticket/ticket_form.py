@@ -61,6 +61,7 @@ class TicketForm(QWidget):
         self._refused: OrderRequest | None = None  # an order held back as a repeat, until confirmed
         self._tracked = ""  # client order id of the last order sent, whose fate the status line follows
         self._invalid_fields: set[str] = set()
+        self._price_auto = True  # the price field holds a price the ticket chose, not one the user typed
         self._tif_choice: dict[OrderType, TimeInForce] = {}  # what the user chose for each type
         # Market data, balances and orders each change at most once per frame, all in the same
         # frame-clock tick: a zero-delay single shot folds them into one check.
@@ -75,6 +76,7 @@ class TicketForm(QWidget):
         w.by_quantity.toggled.connect(self._layout_changed)
         for edit in (w.price.edit, w.quantity.edit, w.amount.edit):
             edit.textEdited.connect(self.refresh)
+        w.price.edit.textEdited.connect(self._price_typed)
         for share, button in w.percent.items():
             button.clicked.connect(lambda _=False, s=share: self.fill_percent(s))
         w.problems.use_nearest.connect(self.use_nearest)
@@ -115,10 +117,14 @@ class TicketForm(QWidget):
         index = w.type_combo.findData(previous.value) if previous is not None else -1
         w.type_combo.setCurrentIndex(max(index, 0))
         w.type_combo.blockSignals(False)
+        self._price_auto = True
         self._type_chosen()
+        self._prefill_price()
 
     def on_market_changed(self, change: MarketChange) -> None:
         symbol = self.instrument.symbol if self.instrument else ""
+        if symbol in change.books and not self.widgets.price.edit.text():
+            self._prefill_price()
         if symbol in change.books or symbol in change.trades or symbol in change.tickers or symbol in change.bbo:
             self._check_soon()
 
@@ -155,6 +161,7 @@ class TicketForm(QWidget):
             if index >= 0:
                 self.widgets.type_combo.setCurrentIndex(index)
         self.widgets.price.edit.setText(format_price(price, instrument))
+        self._price_auto = False  # picked on the ladder: the user's choice
         self._layout_changed()
 
     def current_size(self, side: Side) -> Decimal | None:
@@ -223,7 +230,24 @@ class TicketForm(QWidget):
 
     def _side_chosen(self) -> None:
         self._style_submit()
+        if self._price_auto:
+            self._prefill_price(replace=True)
         self._layout_changed()
+
+    def _price_typed(self) -> None:
+        self._price_auto = False
+
+    def _prefill_price(self, replace: bool = False) -> None:
+        """Offer the passive side of the book as the price (best bid to buy, best ask to sell), once:
+        a price that jumped with the market under the user's eyes would be worse than none."""
+        session, instrument, edit = self.session, self.instrument, self.widgets.price.edit
+        if session is None or instrument is None or (edit.text() and not replace):
+            return
+        book = session.market.books.get(instrument.symbol)
+        price = (book.best_bid if self.side() is Side.BUY else book.best_ask) if book else None
+        if price is not None:
+            edit.setText(format_price(price, instrument))
+            self._price_auto = True
 
     def _type_chosen(self) -> None:
         """Offer the time-in-force values of the chosen type, with the one last chosen for it (else its default)."""
@@ -274,8 +298,11 @@ class TicketForm(QWidget):
             return
         self.draft = draft = draft_order(ticket, instrument, session.manager.check)
         fillable = {"quantity", "amount"} if not ticket.uses_price else {"price", "quantity", "amount"}
-        w.problems.show_problems(draft.problems, fillable)
-        self._mark_fields({problem.field for problem in draft.problems})
+        # A field not filled in yet is not an error: it is said once, calmly, by the submit button.
+        missing = [p for p in draft.problems if p.message == f"{p.field} is required"]
+        errors = [p for p in draft.problems if p not in missing]
+        w.problems.show_problems(tuple(errors), fillable)
+        self._mark_fields({problem.field for problem in errors})
         if draft.candidate is None:
             w.estimate.clear()
         else:
@@ -292,12 +319,18 @@ class TicketForm(QWidget):
         permissions = session.venue.permissions
         if not permissions.can_trade:
             reason: str | None = f"Read-only API key: {permissions.reason or 'this key may not trade'}"
+        elif errors:
+            reason = errors[0].message
+        elif missing:
+            reason = "Enter " + " and ".join(dict.fromkeys(f"a {p.field}" for p in missing))
         else:
-            reason = draft.problems[0].message if draft.problems else None
-        self._finish(reason)
+            reason = None
+        self._finish(reason, calm=not errors and permissions.can_trade)
 
-    def _finish(self, reason: str | None) -> None:
+    def _finish(self, reason: str | None, calm: bool = False) -> None:
         w = self.widgets
+        colours = theme.current()
+        w.reason.setStyleSheet(f"color: {colours.muted if calm else colours.warn};")
         w.submit.setText(submit_label(self.draft.candidate, self.side(), self.instrument))
         w.submit.setEnabled(reason is None)
         w.reason.setText(reason or "")

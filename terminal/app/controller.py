@@ -1,0 +1,141 @@
+"""Opens a session for a profile, switches between profiles cleanly, and shuts everything down.
+
+Switching closes the old session completely (streams closed, listen key deleted, the demo
+exchange stopped unless the new profile uses it too) before the new one starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from terminal.app.connect import connect
+from terminal.app.demo_process import DemoProcess, DemoProcessError
+from terminal.session.frame_clock import FrameClock
+from terminal.session.session import Session
+from terminal.storage.profiles import Profile, ProfileBook, ProfileStore
+from terminal.storage.profiles import Venue as VenueKind
+from terminal.storage.secrets import SecretStore
+from terminal.ui.dialogs.profiles import ProfileDialog
+from terminal.ui.main_window import MainWindow
+from terminal.venues.errors import VenueError
+
+log = logging.getLogger("terminal.app")
+
+
+class Controller(QObject):
+    session_opened = Signal(object)  # Session | None
+
+    def __init__(
+        self,
+        window: MainWindow,
+        store: ProfileStore,
+        secrets: SecretStore,
+        *,
+        fps: int = 60,
+        extra_profile: Profile | None = None,
+        secret_override: str | None = None,
+        demo_arguments: list[str] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.secrets = secrets
+        self.clock = FrameClock(fps, self)
+        self.demo = DemoProcess(self)
+        self.book: ProfileBook = store.load()
+        self.extra = extra_profile  # a profile given on the command line (not saved)
+        self._secret_override = secret_override
+        self._demo_arguments = demo_arguments
+        self.session: Session | None = None
+        self.profile: Profile | None = None
+        self._switching = asyncio.Lock()
+        self._pending: set[asyncio.Future[bool]] = set()
+        window.profile_requested.connect(self.request_profile)
+        window.edit_profiles_requested.connect(self.edit_profiles)
+        self._dialog: ProfileDialog | None = None
+        for problem in self.book.problems:
+            log.warning("%s", problem)
+        self.clock.start()
+
+    def profile_names(self) -> list[str]:
+        names = list(self.book.names)
+        return [self.extra.name, *names] if self.extra is not None else names
+
+    def find(self, name: str) -> Profile | None:
+        if self.extra is not None and name == self.extra.name:
+            return self.extra
+        return self.book.find(name)
+
+    def request_profile(self, name: str) -> None:
+        profile = self.find(name)
+        if profile is not None and (self.profile is None or profile.name != self.profile.name):
+            future = asyncio.ensure_future(self.open(profile))
+            self._pending.add(future)
+            future.add_done_callback(self._pending.discard)
+
+    async def open(self, profile: Profile) -> bool:
+        """Close the current session and open one for ``profile``; False if it could not connect."""
+        async with self._switching:
+            await self._close_session(keep_demo=profile.venue is VenueKind.DEMO and profile.custom_hosts is None)
+            self.profile = profile
+            self.window.set_profiles(self.profile_names(), profile.name)
+            self.window.restore_layout(profile.name)
+            self.window.status.session_label.setText(f"Connecting to {profile.name}…")
+            try:
+                connection = await connect(
+                    profile,
+                    self.secrets,
+                    self.demo,
+                    secret_override=self._secret_override if profile is self.extra else None,
+                    demo_arguments=self._demo_arguments,
+                )
+            except (DemoProcessError, VenueError, ValueError) as exc:
+                message = f"Could not open {profile.name}: {exc}"
+                log.error("%s", message)
+                self.window.status.session_label.setText(message)
+                return False
+            session = Session(connection.venue, profile.name, self.clock)
+            self.session = session
+            self.window.status.bind(session)
+            if connection.notice:
+                log.warning("%s", connection.notice)
+            ok = await session.start()
+            # The docks are bound once the venue has said what it trades and what the key may do.
+            self.window.bind(session, profile.name, connection.description)
+            if profile is not self.extra and self.book.find(profile.name) is not None:
+                self.book = self.book.with_last_used(profile.name)
+                self.store.save(self.book)
+            self.session_opened.emit(session)
+            return ok
+
+    async def _close_session(self, *, keep_demo: bool) -> None:
+        if self.session is not None:
+            self.window.save_layout()
+            session, self.session = self.session, None
+            self.window.bind(None, "")
+            await session.close()
+            session.deleteLater()
+        if not keep_demo:
+            await self.demo.stop()
+
+    async def shutdown(self) -> None:
+        async with self._switching:
+            await self._close_session(keep_demo=False)
+        self.clock.stop()
+
+    def edit_profiles(self) -> None:
+        """The profile dialog, non-modal (the event loop keeps running while it is open)."""
+        if self._dialog is None:
+            self._dialog = ProfileDialog(self.store, self.secrets, self.window)
+            self._dialog.saved.connect(self.reload_profiles)
+        self._dialog.open()
+        self._dialog.raise_()
+
+    def reload_profiles(self, book: ProfileBook) -> None:
+        """The profile dialog saved changes: refresh the switcher."""
+        self.book = book
+        current = self.profile.name if self.profile else ""
+        self.window.set_profiles(self.profile_names(), current)

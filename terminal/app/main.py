@@ -1,0 +1,52 @@
+"""``trading-terminal`` / ``python -m terminal``: parse the command line, then run the window on qasync."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from terminal import __version__
+from terminal.app.demo_process import DEMO_FLAG
+
+log = logging.getLogger("terminal.app")
+
+SECRET_VARIABLE = "TERMINAL_API_SECRET"  # never a command-line argument: it would show in `ps`
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="trading-terminal", description="A desktop trading terminal.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--profile", metavar="NAME", help="open this profile (default: the last one used, or Demo)")
+    parser.add_argument("--exit-after", type=float, metavar="SECONDS", help="quit cleanly after this many seconds")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save a PNG of the window just before quitting")
+    parser.add_argument("--rest-url", help="attach to a HashKey-compatible REST base URL (with --stream-url)")
+    parser.add_argument(
+        "--stream-url", help="the WebSocket base to which /quote/ws/v1, /quote/ws/v2, /api/v1/ws/… are appended"
+    )
+    parser.add_argument("--api-key", help=f"API key for --rest-url; its secret is read from ${SECRET_VARIABLE}")
+    parser.add_argument("--fps", type=int, default=60, help="frame-rate cap of the display (default 60)")
+    parser.add_argument("--log-level", default="INFO", help="level of the log file (default INFO)")
+    parser.add_argument("--demo-rate", type=float, help="activity of the built-in demo exchange (actions/s/symbol)")
+    args = parser.parse_args(argv)
+    if bool(args.rest_url) != bool(args.stream_url):
+        parser.error("--rest-url and --stream-url go together")
+    if args.api_key and not args.rest_url:
+        parser.error("--api-key needs --rest-url and --stream-url")
+    if args.exit_after is not None and args.exit_after <= 0:
+        parser.error("--exit-after needs a positive number of seconds")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [DEMO_FLAG]:  # the frozen application running its own demo exchange
+        from terminal.demo.__main__ import main as demo_main
+
+        return demo_main(argv[1:])
+    args = parse_args(argv)
+    from terminal.app.run import run
+
+    return run(args, os.environ.get(SECRET_VARIABLE))

@@ -1,0 +1,117 @@
+"""The QApplication, the qasync loop, and the window's life from first frame to clean exit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+import qasync
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication
+
+from terminal.app.controller import Controller
+from terminal.storage.logs import setup_logging
+from terminal.storage.paths import default_paths
+from terminal.storage.profiles import Profile, ProfileError, ProfileStore
+from terminal.storage.profiles import Venue as VenueKind
+from terminal.storage.secrets import SecretStore
+from terminal.ui import theme
+from terminal.ui.main_window import MainWindow
+
+log = logging.getLogger("terminal.app")
+COMMAND_LINE_PROFILE = "Command line"
+
+
+def _command_line_profile(args: argparse.Namespace) -> Profile | None:
+    if not args.rest_url:
+        return None
+    return Profile(
+        name=COMMAND_LINE_PROFILE,
+        venue=VenueKind.HASHKEY,
+        rest_url=args.rest_url,
+        stream_url=args.stream_url,
+        api_key=args.api_key or "",
+    )
+
+
+def run(args: argparse.Namespace, secret: str | None) -> int:
+    paths = default_paths().ensure()
+    logs = setup_logging(paths, args.log_level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        extra = _command_line_profile(args)
+    except ProfileError as exc:
+        print(f"trading-terminal: {exc}", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("trading-terminal")
+    app.setQuitOnLastWindowClosed(False)
+    theme.apply(app, "dark")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = _Window(paths.window_settings_file)
+    window.attach_log(logs.buffer)
+    demo_arguments = ["--rate", str(args.demo_rate)] if args.demo_rate else None
+    controller = Controller(
+        window,
+        ProfileStore(paths.profiles_file),
+        SecretStore(),
+        fps=args.fps,
+        extra_profile=extra,
+        secret_override=secret,
+        demo_arguments=demo_arguments,
+    )
+    if args.api_key and secret is None:
+        log.warning("--api-key given without $TERMINAL_API_SECRET: market data only")
+    with loop:
+        code: int = loop.run_until_complete(_life(app, window, controller, args))
+    logs.teardown()
+    return code
+
+
+class _Window(MainWindow):
+    """The main window, which hands its close to the controller instead of quitting at once."""
+
+    closing_requested: asyncio.Event | None = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        if self.closing_requested is not None and not self.closing_requested.is_set():
+            self.closing_requested.set()
+            event.ignore()  # the window stays until the session has closed cleanly
+            return
+        super().closeEvent(event)
+
+
+async def _life(app: QApplication, window: _Window, controller: Controller, args: argparse.Namespace) -> int:
+    closing = asyncio.Event()
+    window.closing_requested = closing
+    window.show()
+    profile = controller.find(args.profile) if args.profile else None
+    if args.profile and profile is None and controller.extra is None:
+        log.error("there is no profile named %r; opening %s", args.profile, controller.book.current.name)
+    target = controller.extra or profile or controller.book.current
+    if args.exit_after is not None:
+        QTimer.singleShot(int(args.exit_after * 1000), lambda: _finish(window, args))
+    opening = asyncio.ensure_future(controller.open(target))
+    await closing.wait()
+    if not opening.done():
+        opening.cancel()
+    await asyncio.gather(opening, return_exceptions=True)
+    await controller.shutdown()
+    window.closing_requested = None
+    window.close()
+    app.processEvents()
+    return 0
+
+
+def _finish(window: _Window, args: argparse.Namespace) -> None:
+    if args.screenshot is not None:
+        args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(args.screenshot), "PNG"):
+            log.error("could not save the screenshot to %s", args.screenshot)
+    window.close()
