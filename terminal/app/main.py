@@ -28,6 +28,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--api-key", help=f"API key for --rest-url; its secret is read from ${SECRET_VARIABLE}")
     parser.add_argument("--fps", type=int, default=60, help="frame-rate cap of the display (default 60)")
+    parser.add_argument("--theme", choices=("dark", "light"), default="dark", help="colours (default dark)")
     parser.add_argument("--log-level", default="INFO", help="level of the log file (default INFO)")
     parser.add_argument("--demo-rate", type=float, help="activity of the built-in demo exchange (actions/s/symbol)")
     args = parser.parse_args(argv)

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, secret: str | None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("trading-terminal")
     app.setQuitOnLastWindowClosed(False)
-    theme.apply(app, "dark")
+    theme.apply(app, args.theme)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = _Window(paths.window_settings_file)
