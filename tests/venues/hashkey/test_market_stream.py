@@ -172,7 +172,8 @@ async def test_a_quietly_dead_subscription_is_healed_by_the_watchdog() -> None:
         assert "no depth data" in stale.reason
         reported = await rig.log.wait_for(lambda e: isinstance(e, ConnectionEvent), after=mark)
         assert reported.state is ConnectionState.STALE and reported.stream == "public_v2"
-        healed = rig.log.mark()
+        # The watchdog resubscribes at once: the fresh data may already be here. Look from the stale mark.
+        healed = rig.log.events.index(stale, mark) + 1
         await rig.log.wait_for(lambda e: isinstance(e, SubscriptionStatus) and not e.stale, after=healed, timeout=5)
         await rig.log.wait_for(lambda e: isinstance(e, BookEvent) and e.book.version != "", after=healed, timeout=5)
         states = [e.state for e in rig.log.events[mark:] if isinstance(e, ConnectionEvent)]
