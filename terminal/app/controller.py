@@ -1,24 +1,29 @@
 """Opens a session for a profile, switches between profiles cleanly, and shuts everything down.
 
-Switching closes the old session completely (streams closed, listen key deleted, the demo
-exchange stopped unless the new profile uses it too) before the new one starts.
+Switching closes the old session completely (streams closed, listen key deleted, the journal
+closed, the demo exchange stopped unless the new profile uses it too) before the new one starts.
+Each session gets its profile's journal and risk limits; without a journal it may not trade.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from terminal.app.connect import connect
 from terminal.app.demo_process import DemoProcess, DemoProcessError
 from terminal.session.frame_clock import FrameClock
+from terminal.session.order_manager import Notice
 from terminal.session.session import Session
+from terminal.storage.journal import Journal, JournalError
 from terminal.storage.profiles import Profile, ProfileBook, ProfileStore
 from terminal.storage.profiles import Venue as VenueKind
 from terminal.storage.secrets import SecretStore
 from terminal.ui.dialogs.profiles import ProfileDialog
+from terminal.ui.dialogs.risk import RiskDialog
 from terminal.ui.main_window import MainWindow
 from terminal.venues.errors import VenueError
 
@@ -38,6 +43,7 @@ class Controller(QObject):
         extra_profile: Profile | None = None,
         secret_override: str | None = None,
         demo_arguments: list[str] | None = None,
+        journal_file: Path | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -49,13 +55,18 @@ class Controller(QObject):
         self.extra = extra_profile  # a profile given on the command line (not saved)
         self._secret_override = secret_override
         self._demo_arguments = demo_arguments
+        self._journal_file = journal_file  # None: sessions are not journaled (and may trade regardless)
         self.session: Session | None = None
         self.profile: Profile | None = None
         self._switching = asyncio.Lock()
         self._pending: set[asyncio.Future[bool]] = set()
         window.profile_requested.connect(self.request_profile)
         window.edit_profiles_requested.connect(self.edit_profiles)
+        window.risk_limits_requested.connect(self.edit_risk_limits)
+        self.demo.outage.connect(self._demo_outage)
+        self.demo.restored.connect(self._demo_restored)
         self._dialog: ProfileDialog | None = None
+        self._risk_dialog: RiskDialog | None = None
         for problem in self.book.problems:
             log.warning("%s", problem)
         self.clock.start()
@@ -97,7 +108,10 @@ class Controller(QObject):
                 log.error("%s", message)
                 self.window.status.session_label.setText(message)
                 return False
-            session = Session(connection.venue, profile.name, self.clock)
+            journal, journal_problem = self._open_journal(profile.name)
+            session = Session(connection.venue, profile.name, self.clock, journal=journal, limits=profile.risk)
+            if journal_problem:
+                session.pause_trading(journal_problem)
             self.session = session
             self.window.status.bind(session)
             if connection.notice:
@@ -108,8 +122,23 @@ class Controller(QObject):
             if profile is not self.extra and self.book.find(profile.name) is not None:
                 self.book = self.book.with_last_used(profile.name)
                 self.store.save(self.book)
+            self.window.risk_action.setEnabled(profile is not self.extra)
+            if journal_problem:
+                session.notice.emit(Notice("error", f"Trading is disabled: {journal_problem}.", "system"))
+            for problem in journal.problems if journal is not None else []:
+                session.notice.emit(Notice("warning", problem, "system"))
             self.session_opened.emit(session)
             return ok
+
+    def _open_journal(self, profile: str) -> tuple[Journal | None, str]:
+        """The profile's journal, or None and why trading must wait (orders are never sent unjournaled)."""
+        if self._journal_file is None:
+            return None, ""
+        try:
+            return Journal(self._journal_file, profile), ""
+        except JournalError as exc:
+            log.error("the journal could not be opened: %s", exc)
+            return None, f"the journal could not be opened ({exc})"
 
     async def _close_session(self, *, keep_demo: bool) -> None:
         if self.session is not None:
@@ -117,6 +146,8 @@ class Controller(QObject):
             session, self.session = self.session, None
             self.window.bind(None, "")
             await session.close()
+            if session.journal is not None:
+                session.journal.close()
             session.deleteLater()
         if not keep_demo:
             await self.demo.stop()
@@ -139,3 +170,36 @@ class Controller(QObject):
         self.book = book
         current = self.profile.name if self.profile else ""
         self.window.set_profiles(self.profile_names(), current)
+
+    def edit_risk_limits(self) -> None:
+        """The risk limits of the current profile (saved profiles only), non-modal."""
+        profile = self.profile
+        if profile is None or profile is self.extra or self.book.find(profile.name) is None:
+            return
+        if self._risk_dialog is not None:
+            self._risk_dialog.close()
+        self._risk_dialog = RiskDialog(self.store, profile.name, self.window)
+        self._risk_dialog.saved.connect(self._risk_saved)
+        self._risk_dialog.open()
+
+    def _risk_saved(self, book: ProfileBook) -> None:
+        self.book = book
+        if self.profile is None:
+            return
+        profile = book.find(self.profile.name)
+        if profile is not None:
+            self.profile = profile
+            if self.session is not None:
+                self.session.set_limits(profile.risk)
+                log.info("risk limits of %s saved and applied", profile.name)
+
+    def _demo_outage(self, reason: str) -> None:
+        log.error("demo exchange outage: %s", reason)
+        self.window.toasts.show(f"The demo exchange stopped ({reason}); restarting it…", "error")
+        self.window.status.session_label.setText(f"Demo exchange outage: {reason}; restarting…")
+
+    def _demo_restored(self) -> None:
+        log.warning("the demo exchange is running again; the streams reconnect by themselves")
+        self.window.toasts.show("The demo exchange is back; reconnecting.", "warning")
+        if self.session is not None:
+            self.window.status.refresh()

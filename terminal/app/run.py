@@ -64,6 +64,7 @@ def run(args: argparse.Namespace, secret: str | None) -> int:
         extra_profile=extra,
         secret_override=secret,
         demo_arguments=demo_arguments,
+        journal_file=paths.journal_file,
     )
     if args.api_key and secret is None:
         log.warning("--api-key given without $TERMINAL_API_SECRET: market data only")

@@ -107,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_serve(args))
     except KeyboardInterrupt:
         return 0
+    except SystemExit as exc:
+        # uvicorn exits from inside its own task when it cannot start serving (a taken port, above
+        # all); asyncio lets that past ``_serve``, so it is said here, as the last line of errors.
+        print(f"demo exchange: cannot listen on port {args.port} (uvicorn exit status {exc.code})", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

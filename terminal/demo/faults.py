@@ -1,7 +1,8 @@
 """Fault injection state of the demo exchange (for tests; the real venue has none of this).
 
 The REST side reads order failures, the rate-limit window and the clock skew; the WebSocket side
-reads paused streams and registers its connections so that they can be counted and dropped.
+reads paused streams and the refused-streams window, and registers its connections so that they
+can be counted and dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class FaultState:
     clock_skew_ms: int = 0
     rate_limited_until_ms: int = 0
     silent_until_ms: int = 0  # public streams answer no pings (and send nothing) until then
+    streams_refused_until_ms: int = 0  # every WebSocket handshake (public and private) is refused until then
     _order_failures: list[OrderFailure] = field(default_factory=list)
     # (topic, symbol) -> (since_ms, until_ms); since None: every subscription, old or new
     _paused: dict[tuple[str, str], tuple[int | None, int]] = field(default_factory=dict)
@@ -64,6 +66,9 @@ class FaultState:
 
     def silenced(self, now_ms: int) -> bool:
         return now_ms < self.silent_until_ms
+
+    def streams_refused(self, now_ms: int) -> bool:
+        return now_ms < self.streams_refused_until_ms
 
 
 Closer = Callable[[], Awaitable[None]]

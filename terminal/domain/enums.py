@@ -45,14 +45,17 @@ class SymbolStatus(StrEnum):
 class OrderStatus(StrEnum):
     """The venue's order statuses (004, "Order Status") and the terminal's local ones.
 
-    Local statuses describe what the terminal knows before the venue answers:
+    Local statuses describe what the terminal knows on its own:
     SUBMITTING (request in flight), UNKNOWN (the request's outcome is uncertain and must be
-    reconciled by querying the client order id), CANCEL_REQUESTED (a cancel is in flight).
+    reconciled by querying the client order id), CANCEL_REQUESTED (a cancel is in flight),
+    MISSING (the venue acknowledged the order once but now answers that it has no such order:
+    it can neither fill nor be cancelled, and the user is told).
     """
 
     SUBMITTING = "SUBMITTING"
     UNKNOWN = "UNKNOWN"
     CANCEL_REQUESTED = "CANCEL_REQUESTED"
+    MISSING = "MISSING"
     PENDING_NEW = "PENDING_NEW"
     NEW = "NEW"
     PARTIALLY_FILLED = "PARTIALLY_FILLED"
@@ -76,5 +79,13 @@ class OrderStatus(StrEnum):
         return not self.is_terminal
 
 
-_LOCAL = frozenset({OrderStatus.SUBMITTING, OrderStatus.UNKNOWN, OrderStatus.CANCEL_REQUESTED})
-_TERMINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.PARTIALLY_CANCELED, OrderStatus.REJECTED})
+_LOCAL = frozenset({OrderStatus.SUBMITTING, OrderStatus.UNKNOWN, OrderStatus.CANCEL_REQUESTED, OrderStatus.MISSING})
+_TERMINAL = frozenset(
+    {
+        OrderStatus.FILLED,
+        OrderStatus.CANCELED,
+        OrderStatus.PARTIALLY_CANCELED,
+        OrderStatus.REJECTED,
+        OrderStatus.MISSING,
+    }
+)

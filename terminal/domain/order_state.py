@@ -83,8 +83,12 @@ def apply_update(order: Order, update: OrderUpdate) -> Order:
         # A venue gives an order one id; the min keeps the merge order-independent even so.
         order_id = update.order_id
 
+    # A report proves the order exists: it undoes an earlier conclusion that the venue had lost it.
+    found = order.local_status is OrderStatus.MISSING
     return replace(
         order,
+        local_status=OrderStatus.SUBMITTING if found else order.local_status,
+        reject_reason="" if found else order.reject_reason,
         venue_status=status,
         executed_qty=executed,
         cumulative_quote_qty=cumulative,
@@ -114,6 +118,20 @@ def mark_rejected(order: Order, reason: str) -> Order:
     if order.venue_status is not None:
         return order
     return replace(order, local_status=OrderStatus.REJECTED, reject_reason=reason)
+
+
+def mark_missing(order: Order, reason: str) -> Order:
+    """The venue acknowledged this order once but now says it has no such order.
+
+    Without an acknowledgement that answer means the order never arrived: it is REJECTED. With
+    one, the order can no longer fill or be cancelled, yet the terminal cannot claim how it ended:
+    MISSING says exactly that. Any later report from the venue replaces the conclusion.
+    """
+    if order.venue_status is None:
+        return mark_rejected(order, reason)
+    if order.venue_status.is_terminal:
+        return order  # it ended and the venue has forgotten it since: the ending stands
+    return replace(order, local_status=OrderStatus.MISSING, reject_reason=reason, cancel_pending=False)
 
 
 def request_cancel(order: Order) -> Order:

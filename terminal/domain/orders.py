@@ -48,7 +48,8 @@ class Order:
 
     ``venue_status`` is the most advanced status the venue has reported (None until it has said
     anything); ``local_status`` is what the terminal knows on its own before that (SUBMITTING,
-    UNKNOWN, or REJECTED when the venue refused the request). ``status`` combines them.
+    UNKNOWN, or REJECTED when the venue refused the request), or MISSING when the venue later
+    denies knowing the order (until any report of it arrives). ``status`` combines them.
     Build and change orders with the functions of ``terminal.domain.order_state``.
     """
 
@@ -75,7 +76,7 @@ class Order:
 
     @property
     def status(self) -> OrderStatus:
-        if self.venue_status is None:
+        if self.venue_status is None or self.local_status is OrderStatus.MISSING:
             return self.local_status
         if self.cancel_pending and not self.venue_status.is_terminal:
             return OrderStatus.CANCEL_REQUESTED

@@ -1,8 +1,10 @@
 """Placing and cancelling orders: validated before anything leaves, every outcome accounted for.
 
-An order gets its client order id before its request leaves; a refusal marks it REJECTED with
-the venue's words; an uncertain outcome marks it UNKNOWN and it is reconciled by querying that
-id (with backoff, respecting rate limits) until the venue says what happened. Never re-sent.
+An order passes the venue's rules and the user's risk limits (order_gate.py), gets its client
+order id, and its intent is committed to the journal before its request leaves; a refusal marks
+it REJECTED with the venue's words; an uncertain outcome marks it UNKNOWN and it is reconciled by
+querying that id (with backoff, respecting rate limits) until the venue says what happened. Never
+re-sent. Every action, request and answer is journaled (audit.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -18,6 +20,7 @@ from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.order_state import (
     TransitionError,
     cancel_failed,
+    mark_missing,
     mark_rejected,
     mark_unknown,
     new_order,
@@ -25,12 +28,16 @@ from terminal.domain.order_state import (
     request_cancel,
 )
 from terminal.domain.orders import Order, OrderRequest
+from terminal.domain.risk import RiskLimits, assess_risk
 from terminal.domain.validation import Violation, validate_order
 from terminal.session.account_store import AccountStore
+from terminal.session.audit import Audit
 from terminal.session.client_ids import ClientIds
 from terminal.session.market_store import MarketStore
 from terminal.session.messages import describe_error, describe_order
+from terminal.session.order_gate import NeedsConfirmation, OrderGate, TicketError
 from terminal.session.order_store import OrderStore
+from terminal.storage.journal import JournalError
 from terminal.venues.base import OrderEvent, Venue
 from terminal.venues.errors import MalformedResponse, OrderNotFound, UnknownOutcome, VenueError
 
@@ -52,15 +59,6 @@ class Notice:
     client_order_id: str = ""
 
 
-class TicketError(Exception):
-    """An order that may not be sent: its violations, or a reason (no permission, unknown symbol)."""
-
-    def __init__(self, reason: str, violations: list[Violation] | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.violations = violations or []
-
-
 class OrderManager:
     def __init__(
         self,
@@ -69,12 +67,18 @@ class OrderManager:
         orders: OrderStore,
         account: AccountStore,
         notify: Callable[[Notice], None],
+        *,
+        audit: Audit | None = None,
+        limits: RiskLimits | None = None,
     ) -> None:
         self._venue = venue
         self._market = market
         self._orders = orders
         self._account = account
         self._notify = notify
+        self.audit = audit or Audit(None)
+        self.gate = OrderGate(limits)
+        self.blocked = ""  # why trading is paused (reconciling the last session, no journal); "" = allowed
         self._ids = ClientIds()
         self._tasks: set[asyncio.Task[None]] = set()
         self._cancel_on_ack: set[str] = set()  # cancels asked for before the venue acknowledged
@@ -106,92 +110,156 @@ class OrderManager:
             now_ms=int(time.time() * 1000),
         )
 
-    # ---- placing ------------------------------------------------------------------------------
-
-    async def place(self, request: OrderRequest) -> Order:
-        """Validate, send, and return the order as it stands (which may be REJECTED or UNKNOWN)."""
+    def _admit(self, request: OrderRequest, confirmed: Collection[str]) -> None:
+        """Raise TicketError unless ``request`` may leave now (NeedsConfirmation: only with a yes)."""
+        if self.blocked:
+            raise TicketError(f"Trading is paused: {self.blocked}")
         if not self._venue.permissions.can_trade:
             raise TicketError(self._venue.permissions.reason or "this connection may not trade")
         violations = self.check(request)
         if violations:
             raise TicketError(violations[0].message, violations)
+        instrument = self._venue.instruments[request.symbol]
+        book = self._market.books.get(request.symbol)
+        breaches = assess_risk(
+            request,
+            instrument,
+            self.gate.limits,
+            best_bid=book.best_bid if book else None,
+            best_ask=book.best_ask if book else None,
+            last_price=self.reference_price(request.symbol),
+            open_orders=len(self._orders.working()),
+        )
+        concerns = self.gate.judge(request, breaches, confirmed)
+        if concerns:
+            raise NeedsConfirmation(concerns)
+
+    # ---- placing ------------------------------------------------------------------------------
+
+    async def place(self, request: OrderRequest, *, source: str = "ticket", confirmed: Collection[str] = ()) -> Order:
+        """Check, journal, send, and return the order as it stands (which may be REJECTED or UNKNOWN).
+
+        ``confirmed`` holds the keys of the concerns the user has said yes to (a risk limit set to
+        "confirm", or the repeat of an order just sent); any other concern raises NeedsConfirmation.
+        """
+        try:
+            self._admit(request, confirmed)
+        except TicketError as exc:
+            self.audit.action(f"{source}: order not sent: {exc.reason}", data=_request_data(request))
+            raise
         request = replace(request, client_order_id=self._ids.next())
         cid = request.client_order_id
         assert cid is not None
         order = new_order(request, cid, int(time.time() * 1000))
-        self._orders.put(order)
         instrument = self._venue.instruments.get(request.symbol)
         what = describe_order(order, instrument)
+        try:
+            self.audit.intent(order, source)
+        except JournalError as exc:
+            raise TicketError(f"the journal could not record the order, so it was not sent ({exc})") from None
+        if confirmed:
+            self.audit.note(f"the user confirmed: {', '.join(sorted(confirmed))}", cid)
+        self.gate.sent(request)
+        self._orders.put(order)
         log.info("sending %s (%s)", what, cid)
+        self.audit.request(f"place {what}", cid, _request_data(request))
         try:
             ack = await self._venue.place(request)
         except (UnknownOutcome, MalformedResponse) as exc:
             unknown = mark_unknown(self._current(order), describe_error(exc))
             self._orders.put(unknown)
+            self.audit.response(f"outcome unknown: {describe_error(exc)}", cid)
             self._notify(Notice("warning", f"Outcome of {what} unknown: {describe_error(exc)}", client_order_id=cid))
             self._spawn(self._reconcile(cid, time.monotonic()))
             return unknown
         except VenueError as exc:
             rejected = mark_rejected(self._current(order), describe_error(exc))
             self._orders.put(rejected)
+            self.audit.response(f"rejected: {describe_error(exc)}", cid, {"code": exc.code})
             self._notify(Notice("error", f"Rejected: {what}. {describe_error(exc)}", client_order_id=cid))
             return rejected
         placed = self._orders.apply(OrderEvent(report_of(ack), ack))
+        self.audit.response(f"accepted: {ack.status} as order {ack.order_id}", cid)
         self._notify(Notice("info", f"Accepted: {what}", client_order_id=cid))
-        if cid in self._cancel_on_ack:
-            self._cancel_on_ack.discard(cid)
-            if placed.status.is_working:
-                self._spawn(self.cancel(cid))
+        self._cancel_if_asked(placed)
         return placed
 
     def _current(self, order: Order) -> Order:
         return self._orders.get(order.client_order_id) or order
+
+    def _cancel_if_asked(self, order: Order) -> None:
+        """A cancel asked for while the order's fate was open is sent now that the venue has it."""
+        if order.client_order_id in self._cancel_on_ack and order.venue_status is not None:
+            self._cancel_on_ack.discard(order.client_order_id)
+            if order.status.is_working:
+                self._spawn(self._cancel_quietly(order.client_order_id))
+
+    async def _cancel_quietly(self, client_order_id: str) -> None:
+        try:
+            await self.cancel(client_order_id, source="cancel on acknowledgement")
+        except TicketError as exc:
+            log.warning("could not cancel %s: %s", client_order_id, exc.reason)
 
     async def _reconcile(self, cid: str, since: float) -> None:
         """Ask the venue what became of an order until it answers (never re-send it)."""
         for attempt in range(10_000):
             await asyncio.sleep(RECONCILE_DELAYS[min(attempt, len(RECONCILE_DELAYS) - 1)])
             order = self._orders.get(cid)
-            if order is None or order.venue_status is not None:
+            if order is None:
+                self._cancel_on_ack.discard(cid)
+                return
+            if order.venue_status is not None:
+                self._cancel_if_asked(order)
                 return  # the stream already told us
+            self.audit.request("query the order's fate", cid)
             try:
                 found = await self._venue.query(cid)
             except OrderNotFound:
                 if time.monotonic() - since >= NOT_FOUND_GRACE_S:
-                    self._orders.put(mark_rejected(order, "the venue has no record of it: it was never placed"))
+                    self._orders.put(mark_missing(order, "the venue has no record of it: it was never placed"))
+                    self._cancel_on_ack.discard(cid)
+                    self.audit.note("the venue has no record of the order: it was never placed", cid)
                     self._notify(
                         Notice(
                             "warning", f"Order {cid} never reached the venue; nothing was placed.", client_order_id=cid
                         )
                     )
                     return
+                self.audit.response("not found yet", cid)
                 continue
             except VenueError as exc:
                 log.warning("still checking order %s: %s", cid, exc)
+                self.audit.response(f"no answer: {describe_error(exc)}", cid)
                 continue
             merged = self._orders.apply(OrderEvent(report_of(found), found))
+            self.audit.note(f"reconciled: the venue has the order as {found.status}", cid)
             self._notify(Notice("info", f"Order {cid} is {merged.status} at the venue.", client_order_id=cid))
+            self._cancel_if_asked(merged)
             return
 
     # ---- cancelling ---------------------------------------------------------------------------
 
-    async def cancel(self, client_order_id: str) -> None:
+    async def cancel(self, client_order_id: str, *, source: str = "user") -> None:
         order = self._orders.get(client_order_id)
         if order is None:
             raise TicketError(f"no order {client_order_id}")
-        if order.venue_status is None and order.local_status is OrderStatus.SUBMITTING:
-            # Its request is still in flight: cancel it the moment the venue acknowledges it.
+        self.audit.action(f"{source}: cancel", client_order_id)
+        if order.venue_status is None and order.local_status in (OrderStatus.SUBMITTING, OrderStatus.UNKNOWN):
+            # Its fate is still open: cancel it the moment the venue acknowledges it.
             self._cancel_on_ack.add(client_order_id)
             self._orders.put(replace(order, cancel_pending=True))
+            self.audit.note("cancel held until the venue acknowledges the order", client_order_id)
             self._notify(Notice("info", f"Order {client_order_id} will be cancelled as soon as it is acknowledged."))
             return
         try:
             self._orders.put(request_cancel(order))
         except TransitionError as exc:
             raise TicketError(str(exc)) from None
+        self.audit.request("cancel", client_order_id)
         try:
             ack = await self._venue.cancel(client_order_id)
         except UnknownOutcome as exc:
+            self.audit.response(f"outcome unknown: {describe_error(exc)}", client_order_id)
             self._notify(
                 Notice(
                     "warning", f"Cancel of {client_order_id}: {describe_error(exc)}", client_order_id=client_order_id
@@ -201,38 +269,59 @@ class OrderManager:
             return
         except OrderNotFound:
             # Already filled or cancelled: learn which.
+            self.audit.response("not found: it has ended already", client_order_id)
             self._orders.put(cancel_failed(self._current(order)))
             self._spawn(self._settle(client_order_id))
             return
         except VenueError as exc:
             self._orders.put(cancel_failed(self._current(order)))
+            self.audit.response(f"refused: {describe_error(exc)}", client_order_id, {"code": exc.code})
             self._notify(Notice("error", f"Cancel refused: {describe_error(exc)}", client_order_id=client_order_id))
             return
+        self.audit.response(f"cancel answered: {ack.status}", client_order_id)
         self._orders.apply(OrderEvent(report_of(ack), ack))
 
     async def _settle(self, client_order_id: str) -> None:
-        try:
-            found = await self._venue.query(client_order_id)
-        except VenueError as exc:
-            log.warning("could not query order %s: %s", client_order_id, exc)
+        """Learn how an order ended after a cancel with no clear answer (retrying until the venue answers)."""
+        for attempt in range(10_000):
+            try:
+                found = await self._venue.query(client_order_id)
+            except OrderNotFound:
+                current = self._orders.get(client_order_id)
+                if current is not None:
+                    self._orders.put(mark_missing(current, "the venue has no record of this order any more"))
+                self.audit.note("the venue has no record of the order any more", client_order_id)
+                return
+            except VenueError as exc:
+                log.warning("could not query order %s: %s", client_order_id, exc)
+                await asyncio.sleep(RECONCILE_DELAYS[min(attempt, len(RECONCILE_DELAYS) - 1)])
+                continue
+            self.audit.note(f"the venue has the order as {found.status}", client_order_id)
+            self._orders.apply(OrderEvent(report_of(found), found))
             return
-        self._orders.apply(OrderEvent(report_of(found), found))
 
-    async def cancel_all(self, symbol: str | None = None) -> int:
+    async def cancel_all(self, symbol: str | None = None, *, source: str = "user") -> int:
         """Cancel every working order (of ``symbol``, or everywhere); returns how many were asked."""
         working = self._orders.working(symbol)
+        self.audit.action(f"{source}: cancel all {symbol or 'symbols'} ({len(working)} working)")
         for order in working:
             if order.venue_status is not None:
                 self._orders.put(replace(order, cancel_pending=True))
+            elif order.local_status in (OrderStatus.SUBMITTING, OrderStatus.UNKNOWN):
+                self._cancel_on_ack.add(order.client_order_id)  # in flight: cancelled when acknowledged
+                self._orders.put(replace(order, cancel_pending=True))
+        self.audit.request(f"cancel all {symbol or 'symbols'}")
         try:
             await self._venue.cancel_all(symbol)
         except VenueError as exc:
             for order in working:
                 current = self._orders.get(order.client_order_id)
-                if current is not None:
+                if current is not None and current.venue_status is not None:
                     self._orders.put(cancel_failed(current))
+            self.audit.response(f"cancel all refused: {describe_error(exc)}")
             self._notify(Notice("error", f"Cancel all refused: {describe_error(exc)}"))
             raise TicketError(describe_error(exc)) from None
+        self.audit.response(f"cancel all {symbol or 'symbols'} accepted")
         return len(working)
 
     # ---- conveniences for tickets and ladders --------------------------------------------------
@@ -249,3 +338,18 @@ class OrderManager:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _request_data(request: OrderRequest) -> dict[str, object]:
+    """The order as sent, for the journal: every field as text (decimals exactly)."""
+    fields = {
+        "symbol": request.symbol,
+        "side": request.side.value,
+        "type": request.type.value,
+        "quantity": request.quantity,
+        "price": request.price,
+        "amount": request.amount,
+        "timeInForce": request.time_in_force,
+        "clientOrderId": request.client_order_id,
+    }
+    return {key: str(value) for key, value in fields.items() if value is not None}

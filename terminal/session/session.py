@@ -6,17 +6,24 @@ import asyncio
 import logging
 import time
 from collections.abc import Coroutine
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from terminal.domain.intervals import Interval
-from terminal.domain.order_state import report_of
+from terminal.domain.order_state import mark_missing, report_of
+from terminal.domain.orders import Order
+from terminal.domain.risk import RiskLimits
 from terminal.session.account_store import AccountStore
+from terminal.session.audit import Audit
+from terminal.session.disconnect_guard import DisconnectGuard
 from terminal.session.frame_clock import FrameClock
+from terminal.session.kill_switch import SymbolResult, kill_switch
 from terminal.session.market_store import MarketStore
 from terminal.session.messages import describe_error, describe_fill
 from terminal.session.order_manager import Notice, OrderManager
-from terminal.session.order_store import OrderStore
+from terminal.session.order_store import OrderChange, OrderStore
+from terminal.session.recovery import recover
 from terminal.session.status_store import StatusStore
 from terminal.venues.base import (
     BalanceEvent,
@@ -24,12 +31,19 @@ from terminal.venues.base import (
     ConnectionState,
     FillEvent,
     OrderEvent,
+    OrderMissingEvent,
     Topic,
     Venue,
     VenueEvent,
     Watch,
 )
 from terminal.venues.errors import VenueError
+
+if TYPE_CHECKING:
+    from terminal.storage.journal import Journal
+
+CLOCK_WARNING_MS = 1000  # the issue: "an offset over one second is a warning"
+RECOVERING = "reconciling the orders of the last session with the venue"
 
 log = logging.getLogger("terminal.session")
 
@@ -53,10 +67,21 @@ class Session(QObject):
     notice = Signal(object)  # Notice
     active_symbol_changed = Signal(str)
 
-    def __init__(self, venue: Venue, name: str, clock: FrameClock, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        venue: Venue,
+        name: str,
+        clock: FrameClock,
+        parent: QObject | None = None,
+        *,
+        journal: Journal | None = None,
+        limits: RiskLimits | None = None,
+    ) -> None:
         super().__init__(parent)
         self.venue = venue
         self.name = name
+        self.journal = journal  # the audit journal of this profile (None: trading is not journaled)
+        self.audit = Audit(journal)
         self.market = MarketStore(self)
         self.orders = OrderStore(self)
         self.account = AccountStore(self)
@@ -64,7 +89,14 @@ class Session(QObject):
         self._clock = clock
         for store in (self.market, self.orders, self.account, self.status):
             clock.register(store)
-        self.manager = OrderManager(venue, self.market, self.orders, self.account, self._notify)
+        self.orders.changed.connect(self._persist)
+        clock.register(self.audit)  # after the stores: commits what their signals recorded
+        self.manager = OrderManager(
+            venue, self.market, self.orders, self.account, self._notify, audit=self.audit, limits=limits
+        )
+        self.guard = DisconnectGuard(self._cancel_on_disconnect, self._guard_report)
+        self.guard.configure(limits.cancel_on_disconnect_s if limits else None)
+        self._clock_warned = False
         self._watches: set[_Held] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stream_states: dict[str, ConnectionState] = {}
@@ -99,7 +131,50 @@ class Session(QObject):
         if permissions.can_read:
             self.spawn(self._load_history())
         self._set_state("live")
+        unfinished = self.journal.unfinished_orders() if self.journal is not None else []
+        if unfinished and permissions.can_read:
+            self.pause_trading(RECOVERING)
+            self._notify(
+                Notice("warning", f"{len(unfinished)} order(s) of the last session: trading waits for {RECOVERING}.")
+            )
+            self.spawn(self._recover(unfinished))
         return True
+
+    async def _recover(self, unfinished: list[Order]) -> None:
+        result = await recover(self.venue, self.orders, self.audit, unfinished)
+        self.resume_trading(RECOVERING)
+        self._notify(Notice("info", f"Orders of the last session: {result.summary()}. Trading is enabled."))
+
+    def pause_trading(self, reason: str) -> None:
+        """No order may be sent until ``resume_trading(reason)``; the status bar says why."""
+        self.manager.blocked = reason
+        self._set_state(self.state)
+
+    def resume_trading(self, reason: str) -> None:
+        if self.manager.blocked == reason:
+            self.manager.blocked = ""
+            self._set_state(self.state)
+
+    def set_limits(self, limits: RiskLimits) -> None:
+        """New risk limits (saved in the risk dialog) apply to the next order."""
+        self.manager.gate.limits = limits
+        self.guard.configure(limits.cancel_on_disconnect_s)
+
+    async def kill_switch(self) -> list[SymbolResult]:
+        """Cancel every open order on every symbol; the result per symbol."""
+        results = await kill_switch(self.manager, self.venue, self.orders)
+        for result in results:
+            self._notify(Notice("info" if result.ok else "error", f"Kill switch: {result.text()}", "system"))
+        if not results:
+            self._notify(Notice("info", "Kill switch: there were no open orders.", "system"))
+        return results
+
+    async def _cancel_on_disconnect(self) -> int:
+        return await self.manager.cancel_all(source="cancel on disconnect")
+
+    def _guard_report(self, level: str, text: str) -> None:
+        self.audit.note(text)
+        self._notify(Notice(level, text, "system"))
 
     async def close(self) -> None:
         """Release every subscription, stop every task, close the venue (deleting its listen key)."""
@@ -108,6 +183,7 @@ class Session(QObject):
         self._status_timer.stop()
         for held in list(self._watches):
             held.release()
+        await self.guard.close()
         await self.manager.close()
         for task in list(self._tasks):
             task.cancel()
@@ -118,9 +194,14 @@ class Session(QObject):
             log.warning("closing %s: %s", self.name, exc)
         for store in (self.market, self.orders, self.account, self.status):
             self._clock.unregister(store)
+        self.orders.flush()  # the last changes reach the journal
+        self._clock.unregister(self.audit)
+        self.audit.flush()
         self._set_state("closed")
 
     def _set_state(self, state: str, reason: str = "") -> None:
+        if not reason and self.manager.blocked and state in ("starting", "live"):
+            reason = f"trading paused: {self.manager.blocked}"
         self.state = state
         self.status.set_session(state, reason)
         self.state_changed.emit(state, reason)
@@ -174,12 +255,24 @@ class Session(QObject):
 
     def _on_event(self, event: VenueEvent) -> None:
         if isinstance(event, OrderEvent):
-            self.orders.apply(event)
+            known = self.orders.get(event.update.client_order_id)
+            if self.orders.apply(event) != known:
+                update = event.update
+                self.audit.event(
+                    f"{update.status}, executed {update.executed_qty}",
+                    update.client_order_id,
+                    {"orderId": update.order_id},
+                )
         elif isinstance(event, FillEvent):
             # Reconciliation also brings fills from before this session: they are history, not news.
-            if self.orders.add_fill(event.fill) and event.fill.time_ms >= self._started_ms:
-                instrument = self.venue.instruments.get(event.fill.symbol)
-                self._notify(Notice("info", describe_fill(event.fill, instrument), "fill", event.fill.client_order_id))
+            fill = event.fill
+            if self.orders.add_fill(fill):
+                self.audit.event(f"fill {fill.quantity} at {fill.price} (trade {fill.trade_id})", fill.client_order_id)
+                if fill.time_ms >= self._started_ms:
+                    instrument = self.venue.instruments.get(fill.symbol)
+                    self._notify(Notice("info", describe_fill(fill, instrument), "fill", fill.client_order_id))
+        elif isinstance(event, OrderMissingEvent):
+            self._on_missing(event)
         elif isinstance(event, BalanceEvent):
             self.account.apply(event)
         elif isinstance(event, ConnectionEvent):
@@ -187,7 +280,29 @@ class Session(QObject):
         else:
             self.market.apply(event)
 
+    def _on_missing(self, event: OrderMissingEvent) -> None:
+        order = self.orders.get(event.client_order_id)
+        if order is None or order.venue_status is None:
+            return  # not acknowledged yet: the order manager follows it, allowing for requests in flight
+        missing = mark_missing(order, event.reason)
+        if missing != order:
+            self.orders.put(missing)
+            self.audit.note(f"the venue has no record of the order: {event.reason}", event.client_order_id)
+            self._notify(
+                Notice(
+                    "warning",
+                    f"Order {event.client_order_id} is no longer known to the venue: {event.reason}.",
+                    client_order_id=event.client_order_id,
+                )
+            )
+
+    def _persist(self, change: OrderChange) -> None:
+        """Once per frame: the changed orders and the new fills go to the journal, in one commit."""
+        orders = [order for cid in change.orders if (order := self.orders.get(cid)) is not None]
+        self.audit.save(orders, change.fills)
+
     def _on_connection(self, event: ConnectionEvent) -> None:
+        self.guard.on_connection(event)
         self.status.apply(event)
         previous = self._stream_states.get(event.stream)
         self._stream_states[event.stream] = event.state
@@ -212,7 +327,21 @@ class Session(QObject):
             self._notify(Notice("error", f"Stream {event.stream} failed: {event.reason}", "stream"))
 
     def _poll_status(self) -> None:
-        self.status.set_venue(self.venue.status())
+        status = self.venue.status()
+        self.status.set_venue(status)
+        offset = status.clock_offset_ms
+        if offset is not None and abs(offset) > CLOCK_WARNING_MS and not self._clock_warned:
+            self._clock_warned = True
+            self._notify(
+                Notice(
+                    "warning",
+                    f"This computer's clock is {abs(offset) / 1000:.1f} s {'behind' if offset > 0 else 'ahead of'} "
+                    "the venue's; requests are stamped with the venue's time.",
+                    "system",
+                )
+            )
+        elif offset is not None and abs(offset) <= CLOCK_WARNING_MS // 2:
+            self._clock_warned = False
 
     def _notify(self, notice: Notice) -> None:
         level = {"error": logging.ERROR, "warning": logging.WARNING}.get(notice.level, logging.INFO)

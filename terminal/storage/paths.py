@@ -31,6 +31,11 @@ class AppPaths:
         return self.log_dir / "terminal.jsonl"
 
     @property
+    def journal_file(self) -> Path:
+        # DESIGN.md, Storage: "The journal: SQLite (WAL) under platformdirs.user_data_dir".
+        return self.data_dir / "journal.sqlite3"
+
+    @property
     def window_settings_file(self) -> Path:
         """An INI file for QSettings (window geometry, dock state), so it follows these paths too."""
         return self.config_dir / "window.ini"

@@ -1,6 +1,8 @@
 """The profiles file format (version 1): JSON with a fixed key order, Decimals written as strings.
 
 Decoding is forgiving per profile (a bad one is skipped with a sentence) and strict per document.
+Fields added later within version 1 are optional: an older file without them reads as the defaults
+(the risk "actions" and "cancel_on_disconnect_s").
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from decimal import Decimal
 import orjson
 
 from terminal.domain.decimals import DecimalParseError, parse_decimal, to_plain
+from terminal.domain.risk import RiskLimit, RiskLimits, RiskLimitsError
 from terminal.storage.profile_book import ProfileBook
 from terminal.storage.profile_model import (
     DEFAULT_RECV_WINDOW_MS,
@@ -20,7 +23,6 @@ from terminal.storage.profile_model import (
     JsonValue,
     Profile,
     ProfileError,
-    RiskLimits,
     name_key,
 )
 
@@ -76,6 +78,8 @@ def encode_profile(profile: Profile) -> dict[str, JsonValue]:
             },
             "max_price_distance_pct": _plain(risk.max_price_distance_pct),
             "max_open_orders": risk.max_open_orders,
+            "actions": {limit.value: risk.action(limit).value for limit in RiskLimit},
+            "cancel_on_disconnect_s": risk.cancel_on_disconnect_s,
         },
         "ui": _sorted(dict(profile.ui)),
     }
@@ -173,15 +177,26 @@ def _decode_risk(raw: Mapping[str, object]) -> RiskLimits:
     max_open_orders = raw.get("max_open_orders")
     if max_open_orders is not None and (isinstance(max_open_orders, bool) or not isinstance(max_open_orders, int)):
         raise ProfileError(f'"max_open_orders" should be a whole number, not {max_open_orders!r}')
-    return RiskLimits(
-        max_order_notional=_optional_decimal(raw.get("max_order_notional"), "max_order_notional"),
-        max_quantity_per_symbol={
-            str(symbol): _decimal(quantity, f"max_quantity_per_symbol[{symbol}]")
-            for symbol, quantity in quantities.items()
-        },
-        max_price_distance_pct=_optional_decimal(raw.get("max_price_distance_pct"), "max_price_distance_pct"),
-        max_open_orders=max_open_orders,
-    )
+    actions = raw.get("actions") or {}
+    if not isinstance(actions, dict):
+        raise ProfileError(f'"actions" should be an object, not {_json_kind(actions)}')
+    seconds = raw.get("cancel_on_disconnect_s")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
+        raise ProfileError(f'"cancel_on_disconnect_s" should be a whole number of seconds or null, not {seconds!r}')
+    try:
+        return RiskLimits(
+            max_order_notional=_optional_decimal(raw.get("max_order_notional"), "max_order_notional"),
+            max_quantity_per_symbol={
+                str(symbol): _decimal(quantity, f"max_quantity_per_symbol[{symbol}]")
+                for symbol, quantity in quantities.items()
+            },
+            max_price_distance_pct=_optional_decimal(raw.get("max_price_distance_pct"), "max_price_distance_pct"),
+            max_open_orders=max_open_orders,
+            actions=actions,
+            cancel_on_disconnect_s=seconds,
+        )
+    except RiskLimitsError as error:  # the reader of the file is told the same way as for any bad profile
+        raise ProfileError(str(error)) from None
 
 
 def _text(raw: Mapping[str, object], key: str, default: str | None = None) -> str:

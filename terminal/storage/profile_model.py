@@ -1,6 +1,7 @@
 """What a user connects with (venue, hosts, key ID, limits, preferences), never a secret.
 
-DESIGN.md, Storage: "Profiles (venue, host, region, key id, risk limits, not secrets)".
+DESIGN.md, Storage: "Profiles (venue, host, region, key id, risk limits, not secrets)". The risk
+limits themselves are domain rules (terminal/domain/risk.py); RiskLimits is re-exported from here.
 """
 
 from __future__ import annotations
@@ -8,14 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from enum import StrEnum
 from typing import TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 import orjson
 
-from terminal.domain.decimals import DecimalParseError, parse_decimal
+from terminal.domain.risk import RiskLimits  # also importable from here; the limits live in the domain
 
 JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
 
@@ -101,16 +101,6 @@ def _check_url(value: object, schemes: tuple[str, ...], what: str) -> str:
     return text
 
 
-def _check_positive(value: object, what: str) -> Decimal:
-    try:
-        number = parse_decimal(value, field=what)
-    except DecimalParseError as error:
-        raise ProfileError(str(error)) from None
-    if number <= 0:
-        raise ProfileError(f"{what} must be greater than zero, not {number}")
-    return number
-
-
 def _json_copy(value: object, where: str, depth: int = 0) -> JsonValue:
     """A fresh copy of a JSON-compatible value (tuples become lists); anything else is refused."""
     if depth > 64:
@@ -135,36 +125,6 @@ def _json_copy(value: object, where: str, depth: int = 0) -> JsonValue:
             copied[key] = _json_copy(item, where, depth + 1)
         return copied
     raise ProfileError(f"{where} holds a {type(value).__name__}, which is not JSON")
-
-
-@dataclass(frozen=True, slots=True)
-class RiskLimits:
-    """Optional limits an order must respect before it leaves (enforced by a later issue); None = no limit."""
-
-    max_order_notional: Decimal | None = None
-    max_quantity_per_symbol: Mapping[str, Decimal] = field(default_factory=dict)  # empty = no limit
-    max_price_distance_pct: Decimal | None = None  # in percent of the reference price: 5 means 5 %
-    max_open_orders: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.max_order_notional is not None:
-            object.__setattr__(
-                self, "max_order_notional", _check_positive(self.max_order_notional, "max_order_notional")
-            )
-        if self.max_price_distance_pct is not None:
-            object.__setattr__(
-                self, "max_price_distance_pct", _check_positive(self.max_price_distance_pct, "max_price_distance_pct")
-            )
-        if not isinstance(self.max_quantity_per_symbol, Mapping):
-            raise ProfileError("max_quantity_per_symbol must map symbols to quantities")
-        quantities: dict[str, Decimal] = {}
-        for symbol, quantity in self.max_quantity_per_symbol.items():
-            checked = _check_text(symbol, "A symbol in max_quantity_per_symbol", MAX_NAME_LENGTH)
-            quantities[checked] = _check_positive(quantity, f"max_quantity_per_symbol[{checked}]")
-        object.__setattr__(self, "max_quantity_per_symbol", quantities)  # a private copy
-        limit = self.max_open_orders
-        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-            raise ProfileError(f"max_open_orders must be a whole number of at least 1, not {limit!r}")
 
 
 @dataclass(frozen=True, slots=True)

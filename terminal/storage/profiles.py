@@ -5,6 +5,7 @@ The public face of profile_model, profile_book, profile_codec and profile_store.
 
 from __future__ import annotations
 
+from terminal.domain.risk import RiskAction, RiskLimit, RiskLimits, RiskLimitsError
 from terminal.storage.profile_book import ProfileBook, default_book
 from terminal.storage.profile_codec import FORMAT_VERSION
 from terminal.storage.profile_model import (
@@ -16,7 +17,6 @@ from terminal.storage.profile_model import (
     JsonValue,
     Profile,
     ProfileError,
-    RiskLimits,
     Venue,
 )
 from terminal.storage.profile_store import ProfileStore
@@ -33,7 +33,10 @@ __all__ = [
     "ProfileBook",
     "ProfileError",
     "ProfileStore",
+    "RiskAction",
+    "RiskLimit",
     "RiskLimits",
+    "RiskLimitsError",
     "Venue",
     "default_book",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -13,36 +12,39 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QSizePolicy,
     QToolBar,
     QWidget,
 )
 
 from terminal import __version__
-from terminal.domain.enums import OrderType, Side
-from terminal.domain.orders import OrderRequest
-from terminal.session.order_manager import Notice, TicketError
+from terminal.session.order_manager import Notice
 from terminal.session.session import Session
 from terminal.storage.log_buffer import LogBuffer
 from terminal.ui import theme
 from terminal.ui.chart.chart_dock import ChartDock
 from terminal.ui.docks.balances import BalancesDock
 from terminal.ui.docks.base import SessionDock
+from terminal.ui.docks.history import HistoryDock
 from terminal.ui.docks.log import LogDock
 from terminal.ui.docks.markets import MarketsDock
 from terminal.ui.docks.orders import OrdersDock
 from terminal.ui.docks.trades import TradesDock
 from terminal.ui.ladder.ladder_dock import LadderDock
+from terminal.ui.rate_banner import RateBanner
 from terminal.ui.status_bar import StatusBar
 from terminal.ui.ticket.ticket_dock import TicketDock
 from terminal.ui.toast import Toasts
+from terminal.ui.trading_actions import TradingActions
 
-LAYOUT_VERSION = 1  # bump when docks change so that an old saved layout is not applied
+LAYOUT_VERSION = 2  # bump when docks change so that an old saved layout is not applied
 DEFAULT_SYMBOL = "BTCUSDT"
 
 
 class MainWindow(QMainWindow):
     profile_requested = Signal(str)  # the user picked another profile in the switcher
     edit_profiles_requested = Signal()
+    risk_limits_requested = Signal()
 
     def __init__(self, settings_file: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,11 +74,13 @@ class MainWindow(QMainWindow):
             self.trades,
             self.log,
         ]
+        self.history = HistoryDock(self)  # the journal's timeline: bound to a journal, not a session
         self._arrange()
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.toasts = Toasts(self)
+        self.actions_ = TradingActions(self)
         self._build_toolbar()
         self._build_menus()
         self._wire()
@@ -100,6 +104,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area.BottomDockWidgetArea, self.orders)
         self.tabifyDockWidget(self.orders, self.balances)
         self.tabifyDockWidget(self.balances, self.log)
+        self.tabifyDockWidget(self.log, self.history)
         self.orders.raise_()
         self.addDockWidget(area.RightDockWidgetArea, self.ladder)
         self.addDockWidget(area.RightDockWidgetArea, self.ticket)
@@ -131,7 +136,7 @@ class MainWindow(QMainWindow):
         return False
 
     def reset_layout(self) -> None:
-        for dock in self.docks:
+        for dock in (*self.docks, self.history):
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state, LAYOUT_VERSION)
@@ -152,16 +157,43 @@ class MainWindow(QMainWindow):
         bar.addAction(edit)
         self.connection = QLabel()
         bar.addWidget(self.connection)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.actions_.kill)
+        kill_button = bar.widgetForAction(self.actions_.kill)
+        kill_button.setObjectName("killSwitchButton")
+        kill_button.setStyleSheet(
+            f"QToolButton {{ background: {theme.current().sell}; color: white; font-weight: bold; padding: 2px 10px; }}"
+        )
         self.addToolBar(bar)
+        self.addToolBarBreak()
+        self.banner_bar = QToolBar("Alerts", self)  # holds the rate-limit banner, shown only with it
+        self.banner_bar.setObjectName("alertsToolBar")
+        self.banner_bar.setMovable(False)
+        self.rate_banner = RateBanner(self)
+        self.banner_bar.addWidget(self.rate_banner)
+        self.rate_banner.visibility_changed.connect(self.banner_bar.setVisible)
+        self.banner_bar.hide()
+        self.addToolBar(self.banner_bar)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.actions_.export_orders)
+        file_menu.addAction(self.actions_.export_fills)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        trading = self.menuBar().addMenu("&Trading")
+        trading.addAction(self.actions_.kill)
+        trading.addSeparator()
+        self.risk_action = QAction("&Risk limits…", self)
+        self.risk_action.triggered.connect(self.risk_limits_requested.emit)
+        trading.addAction(self.risk_action)
         view = self.menuBar().addMenu("&View")
-        for dock in self.docks:
+        for dock in (*self.docks, self.history):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         reset = QAction("&Reset layout", self)
@@ -207,7 +239,9 @@ class MainWindow(QMainWindow):
         self.connection.setText(f"  {description}" if description else "")
         for dock in self.docks:
             dock.bind(session)
+        self.history.bind(session.journal if session is not None else None)
         self.status.bind(session)
+        self.rate_banner.bind(session)
         if session is not None:
             session.notice.connect(self._on_notice)
             if not session.active_symbol:
@@ -217,37 +251,9 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.ladder.price_picked.connect(self.ticket.set_price_and_side)
-        self.ladder.order_requested.connect(self._one_click_order)
-        self.ladder.cancel_requested.connect(self._one_click_cancel)
-
-    def _one_click_order(self, side: Side, price: Decimal) -> None:
-        session = self.session
-        if session is None:
-            return
-        size = self.ticket.current_size(side)
-        if size is None or size <= 0:
-            self.toasts.show("One-click: set a quantity in the order ticket first.", "warning")
-            return
-        request = OrderRequest(session.active_symbol, side, OrderType.LIMIT, quantity=size, price=price)
-        session.spawn(self._place(session, request))
-
-    def _one_click_cancel(self, client_order_ids: list[str]) -> None:
-        session = self.session
-        if session is not None:
-            for cid in client_order_ids:
-                session.spawn(self._cancel(session, cid))
-
-    async def _cancel(self, session: Session, client_order_id: str) -> None:
-        try:
-            await session.manager.cancel(client_order_id)
-        except TicketError as exc:
-            self.toasts.show(f"Not cancelled: {exc.reason}", "error")
-
-    async def _place(self, session: Session, request: OrderRequest) -> None:
-        try:
-            await session.manager.place(request)
-        except TicketError as exc:
-            self.toasts.show(f"Not sent: {exc.reason}", "error")
+        self.ladder.order_requested.connect(self.actions_.one_click_order)
+        self.ladder.cancel_requested.connect(self.actions_.one_click_cancel)
+        self.orders.history_requested.connect(self.history.show_order)
 
     def _on_notice(self, notice: Notice) -> None:
         if notice.kind == "fill":

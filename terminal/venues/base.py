@@ -125,6 +125,15 @@ class FillEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderMissingEvent:
+    """The venue answered that it has no order with this client order id, although the terminal
+    believed it open: it can neither fill nor be cancelled any more, and the user must be told."""
+
+    client_order_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class BalanceEvent:
     """Balances that changed; ``complete`` when this is every balance of the account (a snapshot)."""
 
@@ -142,6 +151,7 @@ VenueEvent = (
     | BboEvent
     | OrderEvent
     | FillEvent
+    | OrderMissingEvent
     | BalanceEvent
 )
 EventSink = Callable[[VenueEvent], None]

@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketExce
 
 from terminal.domain.redaction import protect_library_loggers, redact
 from terminal.venues.base import ConnectionEvent, ConnectionState
+from terminal.venues.errors import VenueError
 
 log = logging.getLogger("terminal.venues.ws")
 
@@ -171,7 +172,10 @@ class Link:
     async def _session(self, attempt: int) -> None:
         """One connection from open to loss. Returns after a healthy run, raises LinkDown otherwise."""
         self._emit(ConnectionState.CONNECTING, attempt)
-        url = await self._url()
+        try:
+            url = await self._url()
+        except VenueError as exc:  # e.g. the listen key could not be made (429, venue unreachable): try later
+            raise LinkDown(f"cannot get the stream address: {redact(str(exc))}") from None
         started = time.monotonic()
         self._drop_reason = ""
         try:

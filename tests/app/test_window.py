@@ -4,74 +4,21 @@ process, the docks come alive, orders go in and out through the ticket, ladder a
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from terminal.app.controller import Controller
 from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.intervals import Interval
-from terminal.session.session import Session
-from terminal.storage.profiles import Profile, ProfileStore
+from terminal.storage.profiles import Profile
 from terminal.storage.profiles import Venue as VenueKind
-from terminal.storage.secrets import SecretStore
 from terminal.ui.ladder.ladder_columns import Cell
-from terminal.ui.main_window import MainWindow
 from tests.support.demo_process import demo_process
-from tests.support.keyring import MemoryKeyring
 from tests.support.qt import run, wait
-
-
-@dataclass
-class Terminal:
-    window: MainWindow
-    controller: Controller
-    tmp: Path
-
-    @property
-    def session(self) -> Session:
-        assert self.controller.session is not None
-        return self.controller.session
-
-    def state(self) -> dict:  # type: ignore[type-arg]
-        endpoints = self.controller.demo.endpoints
-        assert endpoints is not None
-        params = {"api_key": endpoints.api_key}
-        return httpx.get(f"{endpoints.rest_url}/_demo/state", params=params, timeout=10).json()
-
-
-@contextlib.contextmanager
-def terminal(qtbot: QtBot, tmp: Path) -> Iterator[Terminal]:
-    # Not qtbot.addWidget: pytest-qt deletes those before fixtures are torn down, and the
-    # controller still needs the window to save its layout while it shuts down.
-    window = MainWindow(tmp / "window.ini")
-    window.show()
-    controller = Controller(window, ProfileStore(tmp / "profiles.json"), SecretStore(MemoryKeyring()))
-    try:
-        yield Terminal(window, controller, tmp)
-    finally:
-        run(qtbot, controller.shutdown(), timeout=30)
-        window.close()
-        window.deleteLater()
-
-
-@pytest.fixture
-def live(qtbot: QtBot, aloop: object, tmp_path: Path) -> Iterator[Terminal]:
-    with terminal(qtbot, tmp_path) as t:
-        assert run(qtbot, t.controller.open(t.controller.book.get("Demo")), timeout=60)
-        assert t.session.active_symbol == "BTCUSDT"
-        wait(
-            qtbot, lambda: t.window.ladder.view.model is not None and t.session.account.balances.get("USDT") is not None
-        )
-        yield t
+from tests.support.terminal_app import Terminal, terminal
 
 
 def _type(edit: object, text: str) -> None:

@@ -16,6 +16,7 @@ from terminal.domain.order_state import (
     TransitionError,
     apply_update,
     cancel_failed,
+    mark_missing,
     mark_rejected,
     mark_unknown,
     new_order,
@@ -249,6 +250,34 @@ def test_a_later_venue_report_wins_over_a_local_rejection() -> None:
     order = apply_update(order, update(S.PARTIALLY_FILLED, "0.2", "20"))
     assert order.status is S.PARTIALLY_FILLED
     assert order.remaining_qty == D("0.8")
+
+
+def test_mark_missing_of_an_acknowledged_order_ends_it_without_claiming_how() -> None:
+    order = mark_missing(request_cancel(acknowledged()), "the venue has no such order")
+    assert order.status is S.MISSING
+    assert order.status.is_terminal and not order.status.is_working
+    assert order.remaining_qty == ZERO
+    assert not order.cancel_pending
+    assert order.reject_reason == "the venue has no such order"
+
+
+def test_mark_missing_before_an_acknowledgement_is_a_rejection() -> None:
+    order = mark_missing(mark_unknown(submitted(), "timeout"), "never arrived")
+    assert order.status is S.REJECTED
+    assert order.reject_reason == "never arrived"
+
+
+def test_mark_missing_keeps_a_known_ending() -> None:
+    filled = apply_update(acknowledged(), update(S.FILLED, "1", "100"))
+    assert mark_missing(filled, "forgotten") == filled
+
+
+def test_any_report_undoes_missing() -> None:
+    missing = mark_missing(acknowledged(), "not found")
+    order = apply_update(missing, update(S.PARTIALLY_FILLED, "0.5", "50"))
+    assert order.status is S.PARTIALLY_FILLED
+    assert order.reject_reason == ""
+    assert apply_update(missing, update(S.NEW)).status is S.NEW
 
 
 def test_request_cancel_then_terminal_update_clears_it() -> None:

@@ -16,7 +16,8 @@ from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.orders import OrderRequest
 from terminal.session.frame_clock import FrameClock
 from terminal.session.market_store import MarketChange
-from terminal.session.order_manager import Notice, TicketError
+from terminal.session.order_gate import TicketError
+from terminal.session.order_manager import Notice
 from terminal.session.session import Session
 from terminal.venues.base import BookEvent, Topic
 from terminal.venues.hashkey.hosts import Hosts

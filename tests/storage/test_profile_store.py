@@ -16,6 +16,8 @@ from terminal.storage.profiles import (
     ProfileBook,
     ProfileError,
     ProfileStore,
+    RiskAction,
+    RiskLimit,
     RiskLimits,
     Venue,
     default_book,
@@ -63,6 +65,8 @@ def test_the_file_is_versioned_pretty_stable_and_keeps_decimals_as_text(store: P
         max_order_notional=Decimal("2500.50"),
         max_quantity_per_symbol={"ETHUSDT": Decimal("3"), "BTCUSDT": Decimal("0.25")},
         max_open_orders=20,
+        actions={RiskLimit.NOTIONAL: RiskAction.BLOCK},
+        cancel_on_disconnect_s=45,
     )
     profile = Profile("Mine", Venue.HASHKEY, api_key="AK1", risk=risk, ui={"z": 1, "a": {"y": 2, "b": 3}})
     book = default_book().add(profile).with_last_used("Mine")
@@ -87,6 +91,13 @@ def test_the_file_is_versioned_pretty_stable_and_keeps_decimals_as_text(store: P
         "max_quantity_per_symbol": {"BTCUSDT": "0.25", "ETHUSDT": "3"},
         "max_price_distance_pct": None,
         "max_open_orders": 20,
+        "actions": {
+            "max_order_notional": "block",
+            "max_quantity_per_symbol": "confirm",
+            "max_price_distance_pct": "confirm",
+            "max_open_orders": "confirm",
+        },
+        "cancel_on_disconnect_s": 45,
     }
     assert list(stored["ui"]) == ["a", "z"]
     assert list(stored["ui"]["a"]) == ["b", "y"]
@@ -208,6 +219,8 @@ def test_bad_profiles_are_skipped_and_the_good_ones_survive(store: ProfileStore,
                 {"venue": "demo"},
                 profile_json("good"),
                 profile_json("Risky", risk={"max_order_notional": "lots"}),
+                profile_json("Strict", risk={"actions": {"max_order_notional": "forbid"}}),
+                profile_json("Patient", risk={"cancel_on_disconnect_s": 1}),
                 profile_json("Also good", recv_window=60_000),
             ],
         },
@@ -225,6 +238,10 @@ def test_bad_profiles_are_skipped_and_the_good_ones_survive(store: ProfileStore,
         "Profile 7 was skipped: it has no name.",
         'Profile 8 ("good") was skipped: its name repeats the profile "Good" before it.',
         'Profile 9 ("Risky") was skipped: "max_order_notional" \'lots\' is not a number.',
+        'Profile 10 ("Strict") was skipped: the action for max_order_notional must be one of "block", "confirm", '
+        "not 'forbid'.",
+        'Profile 11 ("Patient") was skipped: cancel_on_disconnect_s must be a whole number of seconds from 5 to '
+        "3600, not 1.",
     ]
     kept = path.parent / BAD_NAME
     assert book.problems[-1] == f"The original was kept as {kept}. The other profiles were saved back to {path}."

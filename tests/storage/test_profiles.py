@@ -19,7 +19,10 @@ from terminal.storage.profiles import (
     ProfileBook,
     ProfileError,
     ProfileStore,
+    RiskAction,
+    RiskLimit,
     RiskLimits,
+    RiskLimitsError,
     Venue,
     default_book,
 )
@@ -38,7 +41,7 @@ hosts = st.from_regex(r"[a-z][a-z0-9-]{0,15}(\.[a-z]{2,6}){0,2}", fullmatch=True
 ports = st.one_of(st.just(""), st.integers(1, 65535).map(lambda port: f":{port}"))
 url_paths = st.sampled_from(["", "/", "/api", "/v1/x"])
 positive = st.decimals(min_value=D("0.00000001"), max_value=D("1e15"), allow_nan=False, allow_infinity=False)
-symbols = st.from_regex(r"[A-Z]{2,8}(USDT|USD)?", fullmatch=True)
+symbols = st.from_regex(r"[A-Z]{2,8}(USDT|USD)?", fullmatch=True) | st.just("*")
 json_leaves = st.one_of(
     st.none(),
     st.booleans(),
@@ -66,6 +69,8 @@ risks = st.builds(
     max_quantity_per_symbol=st.dictionaries(symbols, positive, max_size=3),
     max_price_distance_pct=st.none() | positive,
     max_open_orders=st.none() | st.integers(1, 10_000),
+    actions=st.dictionaries(st.sampled_from(RiskLimit), st.sampled_from(RiskAction)),
+    cancel_on_disconnect_s=st.none() | st.integers(5, 3600),
 )
 
 
@@ -182,11 +187,65 @@ def test_an_invalid_profile_is_refused_with_a_sentence(changes: dict[str, object
         ({"max_quantity_per_symbol": {"BTCUSDT": D(0)}}, r"max_quantity_per_symbol\[BTCUSDT\]"),
         ({"max_quantity_per_symbol": {"": D(1)}}, "symbol in max_quantity_per_symbol is empty"),
         ({"max_open_orders": 0}, "at least 1"),
+        ({"actions": {"max_fun": "block"}}, 'A limit in actions must be one of "max_order_notional"'),
+        ({"actions": {RiskLimit.NOTIONAL: "deny"}}, 'action for max_order_notional must be one of "block", "confirm"'),
+        ({"cancel_on_disconnect_s": 4}, "from 5 to 3600, not 4"),
     ],
 )
 def test_invalid_risk_limits_are_refused(changes: dict[str, object], message: str) -> None:
-    with pytest.raises(ProfileError, match=message):
+    with pytest.raises(RiskLimitsError, match=message):
         RiskLimits(**changes)  # type: ignore[arg-type]
+
+
+def _with_risk(risk: object) -> dict[str, object]:
+    return {"name": "P", "venue": "hashkey", "risk": risk}
+
+
+def test_a_profile_without_the_newer_risk_fields_reads_with_their_defaults() -> None:
+    profile = decode_profile(_with_risk({"max_order_notional": "100", "max_open_orders": 3}))
+    assert profile.risk.actions == dict.fromkeys(RiskLimit, RiskAction.CONFIRM)
+    assert profile.risk.cancel_on_disconnect_s is None
+    assert profile.risk.max_order_notional == D(100)
+    assert decode_profile({"name": "P", "venue": "demo"}).risk == RiskLimits()
+
+
+def test_actions_and_the_disconnect_option_survive_encoding() -> None:
+    risk = RiskLimits(
+        max_quantity_per_symbol={"*": D(5), "BTCUSDT": D("0.5")},
+        actions={RiskLimit.QUANTITY: RiskAction.BLOCK},
+        cancel_on_disconnect_s=30,
+    )
+    encoded = encode_profile(Profile("P", risk=risk))["risk"]
+    assert isinstance(encoded, dict)
+    assert encoded["actions"] == {
+        "max_order_notional": "confirm",
+        "max_quantity_per_symbol": "block",
+        "max_price_distance_pct": "confirm",
+        "max_open_orders": "confirm",
+    }
+    assert encoded["cancel_on_disconnect_s"] == 30
+    assert encoded["max_quantity_per_symbol"] == {"*": "5", "BTCUSDT": "0.5"}
+    assert decode_profile(encode_profile(Profile("P", risk=risk))).risk == risk
+
+
+@pytest.mark.parametrize(
+    ("risk", "message"),
+    [
+        ({"actions": ["block"]}, '"actions" should be an object, not list'),
+        ({"actions": {"max_nonsense": "block"}}, "A limit in actions must be one of"),
+        ({"actions": {"max_open_orders": "maybe"}}, 'action for max_open_orders must be one of "block", "confirm"'),
+        ({"actions": {"max_open_orders": True}}, "not True"),
+        ({"cancel_on_disconnect_s": "30"}, '"cancel_on_disconnect_s" should be a whole number of seconds or null'),
+        ({"cancel_on_disconnect_s": 30.0}, "should be a whole number"),
+        ({"cancel_on_disconnect_s": True}, "should be a whole number"),
+        ({"cancel_on_disconnect_s": 3601}, "from 5 to 3600, not 3601"),
+        ({"max_open_orders": 0}, "at least 1"),
+        ({"max_quantity_per_symbol": {"BTCUSDT": "1", "btcusdt": "2"}}, "names BTCUSDT twice"),
+    ],
+)
+def test_bad_risk_values_in_a_file_are_profile_errors_with_a_sentence(risk: object, message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        decode_profile(_with_risk(risk))
 
 
 def test_custom_urls_override_the_known_hosts_and_strings_become_enums() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +16,6 @@ from terminal.domain.order_state import mark_rejected, mark_unknown, new_order
 from terminal.domain.orders import OrderRequest
 from terminal.domain.validation import validate_order
 from terminal.ui.ticket.draft import Problem, TicketInput, draft_order
-from terminal.ui.ticket.repeat_guard import REPEAT_WINDOW_S, RepeatGuard
 from terminal.ui.ticket.sizing import (
     Liquidity,
     SizeQuery,
@@ -315,16 +313,3 @@ def test_outcomes_are_sentences() -> None:
     assert rejected.text == "Rejected: Not enough funds: Insufficient asset."
     unknown = order_outcome(mark_unknown(order, "No clear answer from the venue (503)."), BTC)
     assert unknown.text.startswith("Outcome unknown, being checked with the venue")
-
-
-# ---- repeats -----------------------------------------------------------------------------------
-
-
-def test_the_same_order_within_the_window_is_a_repeat() -> None:
-    guard = RepeatGuard()
-    order = OrderRequest("BTCUSDT", Side.BUY, OrderType.LIMIT, D("0.01"), D("95000"))
-    assert guard.repeat_age(order, 100.0) is None
-    guard.record(order, 100.0)
-    assert guard.repeat_age(order, 100.4) == pytest.approx(0.4)
-    assert guard.repeat_age(replace(order, price=D("95000.01")), 100.4) is None
-    assert guard.repeat_age(order, 100.0 + REPEAT_WINDOW_S) is None

@@ -153,6 +153,18 @@ async def silence(exchange: DemoExchange, body: Body, _: Request) -> object:
     return {"until": until}
 
 
+async def refuse_streams(exchange: DemoExchange, body: Body, _: Request) -> object:
+    """Every WebSocket handshake (public and private) is refused with HTTP 403 for ``seconds``, and
+    the connections open now are dropped: the streams stay down while REST still answers.
+    ``{"seconds": 0}`` ends the refusal."""
+    seconds = _number(body, "seconds")
+    until = exchange.now_ms() + round(seconds * 1000)
+    # Refuse first, then drop: a client that reconnects at once must already be turned away.
+    exchange.faults.streams_refused_until_ms = until
+    dropped = await exchange.connections.drop_all() if seconds > 0 else 0
+    return {"until": until, "dropped": dropped}
+
+
 async def expire_listen_key(exchange: DemoExchange, body: Body, _: Request) -> object:
     listen_key = _text(body, "listenKey")
     known = exchange.listen_keys.expires_at(listen_key) is not None
@@ -199,6 +211,7 @@ def fault_routes(exchange: DemoExchange) -> list[BaseRoute]:
         ("POST", "/_demo/clock-skew", clock_skew),
         ("POST", "/_demo/pause-stream", pause_stream),
         ("POST", "/_demo/silence", silence),
+        ("POST", "/_demo/refuse-streams", refuse_streams),
         ("POST", "/_demo/expire-listen-key", expire_listen_key),
         ("POST", "/_demo/deposit", deposit),
         ("GET", "/_demo/state", state),

@@ -11,13 +11,25 @@ from terminal.demo.server.ws_private import PrivateFeed
 from terminal.demo.server.ws_public import PublicFeed, Version
 from terminal.demo.server.ws_session import CLOSE_LISTEN_KEY, DEFAULT_QUEUE_LIMIT, Handler, Session
 
+# The refused-streams fault: 1013 is "Try Again Later" (RFC 6455). Closing before accepting is
+# answered with HTTP 403, so a client sees a refused upgrade, not this code.
+CLOSE_REFUSED = (1013, "the demo exchange refuses stream connections for now")
+
 
 def ws_routes(exchange: DemoExchange, *, queue_limit: int = DEFAULT_QUEUE_LIMIT) -> list[BaseRoute]:
     """``/quote/ws/v1`` and ``/quote/ws/v2`` (public market data), ``/api/v1/ws/{listenKey}`` (user data).
 
     Every accepted socket is registered in ``exchange.connections``, so that fault injection can
-    count and drop it; ``queue_limit`` bounds what one slow client may have waiting.
+    count and drop it; while the faults refuse streams every handshake is answered HTTP 403;
+    ``queue_limit`` bounds what one slow client may have waiting.
     """
+
+    async def refused(websocket: WebSocket) -> bool:
+        """Turn the handshake away (a close before accepting is answered with HTTP 403)."""
+        if not exchange.faults.streams_refused(exchange.now_ms()):
+            return False
+        await websocket.close(*CLOSE_REFUSED)
+        return True
 
     async def serve(session: Session, endpoint: Endpoint, handler: Handler) -> None:
         handle = exchange.connections.add(endpoint, session.drop)
@@ -27,6 +39,8 @@ def ws_routes(exchange: DemoExchange, *, queue_limit: int = DEFAULT_QUEUE_LIMIT)
             exchange.connections.remove(handle)
 
     async def public(websocket: WebSocket, version: Version) -> None:
+        if await refused(websocket):
+            return
         await websocket.accept()
         session = Session(websocket, queue_limit=queue_limit)
         endpoint: Endpoint = "public_v1" if version == "v1" else "public_v2"
@@ -39,6 +53,8 @@ def ws_routes(exchange: DemoExchange, *, queue_limit: int = DEFAULT_QUEUE_LIMIT)
         await public(websocket, "v2")
 
     async def private(websocket: WebSocket) -> None:
+        if await refused(websocket):
+            return
         listen_key = str(websocket.path_params["listenKey"])
         account_id = exchange.listen_keys.account_of(listen_key, exchange.now_ms())
         if account_id is None:

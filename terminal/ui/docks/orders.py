@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from terminal.domain.enums import OrderStatus, Side
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Fill, Order
-from terminal.session.order_manager import TicketError
+from terminal.session.order_gate import TicketError
 from terminal.session.order_store import OrderChange
 from terminal.session.session import Session
 from terminal.ui import formatting as fmt
@@ -66,7 +67,7 @@ def _status_color(row: _OrderRow) -> QColor | None:
     status = row.order.status
     if status in (OrderStatus.UNKNOWN, OrderStatus.CANCEL_REQUESTED, OrderStatus.SUBMITTING):
         return theme.current().color("warn")
-    if status is OrderStatus.REJECTED:
+    if status in (OrderStatus.REJECTED, OrderStatus.MISSING):
         return theme.current().color("sell")
     return None
 
@@ -138,6 +139,8 @@ def _table(model: RowTableModel[_OrderRow] | RowTableModel[_FillRow], widths: tu
 
 
 class OrdersDock(SessionDock):
+    history_requested = Signal(str)  # client order id: show its journal history
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Orders", "ordersDock", parent)
         mono = theme.mono_font()
@@ -177,6 +180,23 @@ class OrdersDock(SessionDock):
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.open_table)
         delete.activated.connect(self.cancel_selection)
         self._confirm: QMessageBox | None = None
+        for table, model in ((self.open_table, self.open_model), (self.history_table, self.history_model)):
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            table.customContextMenuRequested.connect(lambda point, t=table, m=model: self._context_menu(t, m, point))
+            table.doubleClicked.connect(lambda index, m=model: self._show_history(m, index.row()))
+
+    def _context_menu(self, table: QTableView, model: RowTableModel[_OrderRow], point: QPoint) -> None:
+        row = table.indexAt(point).row()
+        if row < 0:
+            return
+        menu = QMenu(table)
+        menu.addAction("Show history of this order", lambda: self._show_history(model, row))
+        menu.popup(table.viewport().mapToGlobal(point))
+
+    def _show_history(self, model: RowTableModel[_OrderRow], row: int) -> None:
+        key = model.key_at(row)
+        if isinstance(key, str):
+            self.history_requested.emit(key)
 
     # ---- binding ------------------------------------------------------------------------------
 

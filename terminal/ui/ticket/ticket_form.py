@@ -7,7 +7,6 @@ checks again before sending. Outcomes show in the status line in words, never as
 from __future__ import annotations
 
 import logging
-import time
 from decimal import Decimal
 
 import shiboken6
@@ -21,12 +20,11 @@ from terminal.domain.instrument import DEFAULT_TIME_IN_FORCE, Instrument
 from terminal.domain.orders import OrderRequest
 from terminal.session.market_store import MarketChange
 from terminal.session.messages import describe_error
-from terminal.session.order_manager import TicketError
+from terminal.session.order_gate import REPEAT, NeedsConfirmation, TicketError
 from terminal.session.order_store import OrderChange
 from terminal.session.session import Session
 from terminal.ui import theme
 from terminal.ui.ticket.draft import Draft, TicketInput, draft_order
-from terminal.ui.ticket.repeat_guard import RepeatGuard
 from terminal.ui.ticket.sizing import SizeQuery, estimate, market_buy_unit_price, percent_size
 from terminal.ui.ticket.ticket_layout import build_ticket
 from terminal.ui.ticket.ticket_text import (
@@ -57,8 +55,10 @@ class TicketForm(QWidget):
         self.session: Session | None = None
         self.instrument: Instrument | None = None
         self.draft = Draft(None, ())
-        self._guard = RepeatGuard()
-        self._refused: OrderRequest | None = None  # an order held back as a repeat, until confirmed
+        self._refused: OrderRequest | None = None  # an order held back for a confirmation
+        self._concerns: frozenset[str] = frozenset()  # what the user is asked to confirm for it
+        self._attempt = 0  # the status line reports the latest submission (or, if it was held, the one before)
+        self._held_attempt = -1
         self._tracked = ""  # client order id of the last order sent, whose fate the status line follows
         self._invalid_fields: set[str] = set()
         self._price_auto = True  # the price field holds a price the ticket chose, not one the user typed
@@ -431,50 +431,58 @@ class TicketForm(QWidget):
         super().keyPressEvent(event)
 
     def submit(self) -> None:
-        """Send the order if the ticket is valid; the same order again within a moment waits for a confirmation."""
+        """Send the order if the ticket is valid. The order manager holds back what needs a yes first
+        (a risk limit set to "confirm", the same order as a moment ago): the prompt asks for it."""
         self.refresh()
         request = self.draft.request
         if request is None or not self.widgets.submit.isEnabled():
             return
-        now = time.monotonic()
-        age = self._guard.repeat_age(request, now)
-        if age is not None:
-            self._refused = request
-            self.widgets.repeat_text.setText(
-                f"The same order was sent {age * 1000:.0f} ms ago, so it was not sent again. Send it a second time?"
-            )
-            self.widgets.repeat_prompt.show()
-            self._show_status(Outcome(Tone.WARN, "Not sent: this is the same order as a moment ago."))
-            return
-        self._send(request, now)
+        self._send(request, frozenset())
 
     def confirm_repeat(self) -> None:
-        """The user wants the order that was held back as a repeat: send it, if the ticket still says so."""
-        request = self._refused
+        """The user confirms the order that was held back: send it, if the ticket still says so."""
+        request, confirmed = self._refused, self._concerns
         self.refresh()
         if request is None or request != self.draft.request or not self.widgets.submit.isEnabled():
             self._dismiss_repeat()
             return
-        self._send(request, time.monotonic())
+        self._send(request, confirmed)
 
     def _dismiss_repeat(self) -> None:
         self._refused = None
+        self._concerns = frozenset()
         self.widgets.repeat_prompt.hide()
 
-    def _send(self, request: OrderRequest, now: float) -> None:
+    def _send(self, request: OrderRequest, confirmed: frozenset[str]) -> None:
         session = self.session
         if session is None:
             return
-        self._guard.record(request, now)
         self._dismiss_repeat()
         self._tracked = ""
+        self._attempt += 1
         self._show_status(Outcome(Tone.PENDING, f"Sending: {submit_label(request, request.side, self.instrument)}…"))
-        session.spawn(self._place(session, request))
+        session.spawn(self._place(session, request, confirmed, self._attempt))
 
-    async def _place(self, session: Session, request: OrderRequest) -> None:
+    def _hold(self, request: OrderRequest, held: NeedsConfirmation, confirmed: frozenset[str]) -> None:
+        self._refused = request
+        self._concerns = held.keys | confirmed
+        w = self.widgets
+        w.repeat_text.setText("\n".join(concern.text for concern in held.concerns) + "\nSend it anyway?")
+        w.repeat_confirm.setText("Send it again" if held.keys == {REPEAT} else "Send anyway")
+        w.repeat_prompt.show()
+        what = "the same order as a moment ago" if held.keys == {REPEAT} else "it needs your confirmation"
+        self._show_status(Outcome(Tone.WARN, f"Not sent: {what}."))
+
+    async def _place(self, session: Session, request: OrderRequest, confirmed: frozenset[str], attempt: int) -> None:
         instrument = session.venue.instruments.get(request.symbol)
+        tracked = ""
         try:
-            order = await session.manager.place(request)
+            order = await session.manager.place(request, source="ticket", confirmed=confirmed)
+        except NeedsConfirmation as held:
+            if shiboken6.isValid(self) and session is self.session and attempt == self._attempt:
+                self._held_attempt = attempt
+                self._hold(request, held, confirmed)
+            return
         except TicketError as error:
             outcome = Outcome(Tone.ERROR, f"Not sent: {error.reason}")
         except VenueError as error:
@@ -483,10 +491,11 @@ class TicketForm(QWidget):
             log.exception("the ticket could not place an order")
             outcome = Outcome(Tone.ERROR, "Not sent: the terminal failed while sending (details in the log).")
         else:
-            if shiboken6.isValid(self) and session is self.session:
-                self._tracked = order.client_order_id
-            outcome = order_outcome(session.orders.get(order.client_order_id) or order, instrument)
-        if shiboken6.isValid(self) and session is self.session:
+            tracked = order.client_order_id
+            outcome = order_outcome(session.orders.get(tracked) or order, instrument)
+        latest = self._attempt in (attempt, self._held_attempt)
+        if shiboken6.isValid(self) and session is self.session and latest:
+            self._tracked = tracked or self._tracked
             self._show_status(outcome)
 
     def _show_status(self, outcome: Outcome) -> None:

@@ -105,6 +105,8 @@ def order_outcome(order: Order, instrument: Instrument | None) -> Outcome:
         return Outcome(Tone.PENDING, f"Outcome unknown, being checked with the venue: {reason}")
     if status is OrderStatus.SUBMITTING:
         return Outcome(Tone.PENDING, f"Sending {what}…")
+    if status is OrderStatus.MISSING:
+        return Outcome(Tone.ERROR, f"{ident} is no longer known to the venue: {order.reject_reason}.")
     if status is OrderStatus.FILLED:
         return Outcome(Tone.OK, f"Filled: {ident}, {what}.")
     if status is OrderStatus.PARTIALLY_FILLED:

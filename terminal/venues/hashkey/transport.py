@@ -139,6 +139,12 @@ class HashKeyTransport:
         log.info("server clock offset %+d ms (round trip %d ms)", sample.offset_ms, sample.round_trip_ms)
         return sample
 
+    async def _resync_quietly(self) -> None:
+        try:
+            await self.sync_clock()
+        except VenueError as exc:
+            log.warning("could not measure the server clock: %s", exc)
+
     def start_clock_sync(self, interval: float = 300.0) -> None:
         """Re-measure the clock every ``interval`` seconds until ``aclose``."""
         if self._sync_task is None or self._sync_task.done():
@@ -166,7 +172,13 @@ class HashKeyTransport:
             raise AuthenticationError("", f"{endpoint.path} needs an API key; none is configured")
         prepared = wire_params(params)
         if not endpoint.idempotent:
-            return await self._send(endpoint, prepared, json_body)
+            try:
+                return await self._send(endpoint, prepared, json_body)
+            except ClockSkew:
+                # Never retried (it changes state), but the next request goes out with the right time.
+                log.warning("%s refused for clock skew; resynchronizing (not retried)", endpoint.path)
+                await self._resync_quietly()
+                raise
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._retry_attempts),
             wait=wait_exponential_jitter(multiplier=self._retry_initial_wait, max=2.0, jitter=self._retry_initial_wait),

@@ -18,7 +18,7 @@ from websockets.exceptions import InvalidStatus
 
 from terminal.domain.order_state import report_of
 from terminal.domain.orders import Fill
-from terminal.venues.base import BalanceEvent, EventSink, FillEvent, OrderEvent, VenueEvent
+from terminal.venues.base import BalanceEvent, EventSink, FillEvent, OrderEvent, OrderMissingEvent, VenueEvent
 from terminal.venues.errors import OrderNotFound
 from terminal.venues.hashkey.client import HashKeyRestClient
 from terminal.venues.hashkey.hosts import Hosts
@@ -31,8 +31,10 @@ log = logging.getLogger("terminal.venues.hashkey.user")
 # 004: "The websocket server will send a ping message every 30 seconds". Two missed pings and a
 # half mean the link is dead even if the socket looks open.
 IDLE_TIMEOUT_S = 75.0
-# How far back fills are fetched when there is no fill seen yet (the first connect).
+# How far back fills are fetched on the first connect.
 FIRST_FILL_WINDOW_MS = 24 * 3600 * 1000
+FILL_PAGE = 1000  # 004, "Get Account Trade List": limit at most 1000
+SYNC_MARGIN_MS = 5_000
 
 
 class HashKeyUserStream:
@@ -55,7 +57,9 @@ class HashKeyUserStream:
         self._current_key: str | None = None
         self._open: set[str] = set()  # client order ids believed working at the venue
         self._fills_seen: set[str] = set()
-        self._last_fill_ms: int | None = None
+        # Fills are known complete up to here: only a finished REST reconciliation moves it. A fill
+        # that arrives on the stream says nothing about older ones missed while it was down.
+        self._synced_ms: int | None = None
         # While reconciling, stream events wait here and follow the REST snapshot, in order.
         self._held: list[VenueEvent] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -123,8 +127,6 @@ class HashKeyUserStream:
 
     def _note_fill(self, fill: Fill) -> None:
         self._fills_seen.add(fill.trade_id)
-        if self._last_fill_ms is None or fill.time_ms > self._last_fill_ms:
-            self._last_fill_ms = fill.time_ms
 
     # ---- reconciliation -----------------------------------------------------------------------
 
@@ -155,14 +157,27 @@ class HashKeyUserStream:
             except OrderNotFound:
                 log.warning("order %s is unknown to the venue", client_order_id)
                 self._open.discard(client_order_id)
+                self._sink(OrderMissingEvent(client_order_id, "the venue has no record of this order any more"))
                 continue
             self._deliver(OrderEvent(report_of(order), order))
         await self._reconcile_fills()
         log.info("reconciled: %d open orders, %d balances", len(open_orders), len(account.balances))
 
     async def _reconcile_fills(self) -> None:
-        since = self._last_fill_ms if self._last_fill_ms is not None else self._now_ms() - FIRST_FILL_WINDOW_MS
-        fills = await self._rest.account_trades(start_ms=since, limit=1000)
-        for fill in sorted(fills, key=lambda f: (f.time_ms, f.trade_id)):
+        """Every fill since the last complete reconciliation (paged back in time when there are many)."""
+        since = self._synced_ms if self._synced_ms is not None else self._now_ms() - FIRST_FILL_WINDOW_MS
+        started = self._now_ms()
+        found: dict[str, Fill] = {}
+        end: int | None = None
+        while True:
+            page = await self._rest.account_trades(start_ms=since, end_ms=end, limit=FILL_PAGE)
+            fresh = [fill for fill in page if fill.trade_id not in found]
+            found.update((fill.trade_id, fill) for fill in page)
+            if len(page) < FILL_PAGE or not fresh:
+                break
+            end = min(fill.time_ms for fill in page)  # inclusive: fills of that millisecond come again
+        for fill in sorted(found.values(), key=lambda f: (f.time_ms, f.trade_id)):
             if fill.trade_id not in self._fills_seen:
                 self._deliver(FillEvent(fill))
+        # Complete up to the moment of asking, less a margin for fills recorded a moment after their match.
+        self._synced_ms = max(since, started - SYNC_MARGIN_MS)

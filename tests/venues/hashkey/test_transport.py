@@ -228,10 +228,13 @@ async def test_clock_skew_on_a_read_resyncs_and_retries_once(server: Recorder) -
 async def test_clock_skew_on_an_order_is_never_retried(server: Recorder) -> None:
     skew = {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow"}
     server.on("POST", ep.CREATE_ORDER.path, json_answer(skew, status=400))
+    server.on("GET", ep.TIME.path, _server_time(-4000))  # type: ignore[arg-type]
     async with _client(server.url) as client:
         with pytest.raises(ClockSkew):
             await client.create_order(ORDER)
-    assert len(server.requests) == 1
+        assert len(server.hits("POST", ep.CREATE_ORDER.path)) == 1
+        assert len(server.hits("GET", ep.TIME.path)) == 1  # resynchronized for the next request
+        assert -4500 < client.transport.clock.offset_ms < -3500
 
 
 async def test_clock_sync_moves_the_signed_timestamp(server: Recorder) -> None:

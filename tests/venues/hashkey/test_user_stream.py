@@ -198,3 +198,18 @@ async def test_server_pings_are_answered_so_the_link_stays_up() -> None:
         drops = [e for e in rig.log.events[mark:] if isinstance(e, ConnectionEvent)]
         assert drops == []
         assert rig.stream.link.live
+
+
+async def test_a_listen_key_refused_with_429_is_retried_not_fatal() -> None:
+    async with _rig() as rig:
+        first = rig.stream.keeper.key
+        assert first is not None
+        mark = rig.log.mark()
+        # The key expires and every signed request is refused for a moment: making a new key fails.
+        await fault(rig.demo, "/_demo/rate-limit", {"seconds": 1})
+        await fault(rig.demo, "/_demo/expire-listen-key", {"listenKey": first})
+        await rig.log.wait_for(_live, after=mark, timeout=30)
+        states = [e.state for e in rig.log.events[mark:] if isinstance(e, ConnectionEvent)]
+        assert ConnectionState.FAILED not in states
+        assert ConnectionState.RECONNECTING in states
+        assert rig.stream.keeper.key not in (None, first)
