@@ -108,11 +108,11 @@ class Run:
         wait(self.qtbot, lambda: self.controller.session is not None and self.controller.session.name == name, 30)
         session = self.session
         wait(self.qtbot, lambda: session.state == "live", 30)
-        wait(self.qtbot, lambda: self._private_live(session), 30)
+        wait(self.qtbot, lambda: self.private_live(session), 30)
         wait(self.qtbot, lambda: SYMBOL in session.market.books and "USDT" in session.account.balances)
 
     @staticmethod
-    def _private_live(session: Session) -> bool:
+    def private_live(session: Session) -> bool:
         event = session.status.streams.get("private")
         return event is not None and event.state.value == "live"
 
@@ -157,8 +157,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield home
 
 
-def _session(qtbot: QtBot, paths: AppPaths, recorder: WireRecorder, first: Endpoints, second: Endpoints) -> None:
-    """Everything a trader does in one sitting, through the application's own objects."""
+def _session(qtbot: QtBot, paths: AppPaths, recorder: WireRecorder, first: Endpoints, second: Endpoints) -> list[str]:
+    """Everything a trader does in one sitting, through the application's own objects; returns the
+    client order ids of the orders placed."""
     # Small files, so that the session's log rotates and the rotated files are searched too.
     logs = setup_logging(paths, "DEBUG", max_bytes=64 * 1024, backup_count=1000)
     try:
@@ -194,10 +195,12 @@ def _session(qtbot: QtBot, paths: AppPaths, recorder: WireRecorder, first: Endpo
                 _post(first, "/_demo/expire-listen-key", {"listenKey": key})
             _post(first, "/_demo/drop-connections", {})
             wait(qtbot, lambda: len(_listen_keys_issued(recorder)) > issued, 30)
-            wait(qtbot, lambda: t._private_live(t.session), 30)
+            wait(qtbot, lambda: t.private_live(t.session), 30)
 
             t.open(SECOND)  # switching closes the first session (its listen key is deleted)
-            t.cancel(t.limit_far_below("0.0030"))
+            last = t.limit_far_below("0.0030")
+            t.cancel(last)
+            return [resting, uncertain, last]
         finally:
             run(qtbot, controller.shutdown(), timeout=30)
             window.close()
@@ -230,7 +233,7 @@ def test_no_secret_signature_or_listen_key_reaches_any_file(
     record_every_venue(monkeypatch, recorder)
     with demo_process() as first, demo_process("--seed", "11") as second:
         assert first.api_secret != second.api_secret
-        _session(qtbot, paths, recorder, first, second)
+        placed = _session(qtbot, paths, recorder, first, second)
 
     signatures = recorder.signatures()
     listen_keys = recorder.listen_keys()
@@ -253,6 +256,8 @@ def test_no_secret_signature_or_listen_key_reaches_any_file(
     assert "DEBUG" in levels  # request logs were written, with signed URLs and listen keys redacted
     assert b"signature=<redacted>" in log_lines and b"listenKey=<redacted>" in log_lines
     assert SECOND in paths.profiles_file.read_text()
+    journal = b"".join(path.read_bytes() for path in files if path.name.startswith("journal.sqlite3"))
+    assert all(cid.encode() in journal for cid in placed)  # the journal holds the session's orders
 
     # The search finds what is there: the key ids, which the profiles file holds (they are not secrets).
     key_ids = {key.encode(): "API key id" for key in (first.api_key, second.api_key)}

@@ -68,7 +68,8 @@ def fuzz_session(qtbot: QtBot, demo: Endpoints, monkeypatch: pytest.MonkeyPatch)
         session.set_active_symbol(SYMBOL)
         yield FuzzSession(session, recorder, PlaceLog(session.manager, monkeypatch))
     finally:
-        run(qtbot, session.close())
+        # Closing deletes the listen key, a paced query: after a 429 it waits out the pause (up to 60 s).
+        run(qtbot, session.close(), timeout=90)
         clock.stop()
 
 

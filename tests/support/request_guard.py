@@ -108,7 +108,9 @@ class WireRecorder(httpx.AsyncBaseTransport):
     """An httpx transport that passes each request to the real one and keeps a copy of both sides."""
 
     def __init__(self) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
+        # The pool HashKeyTransport asks its client for (a client ignores its limits when given a transport).
+        limits = httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=4.0)
+        self._inner = httpx.AsyncHTTPTransport(limits=limits)
         self.calls: list[WireCall] = []
         self.in_flight = 0
 
