@@ -4,10 +4,12 @@ is recorded, and each fuzzed example ends with the checks of what left the termi
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
 
 from terminal.demo.server.app import Endpoints
@@ -94,3 +96,22 @@ class Tally:
         self.sent += len(sent)
         self.accepted += sum(call.error_code is None for call in sent)
         self.refused_by_venue += [str(call.error_code) for call in sent if call.error_code is not None]
+
+
+def run_examples(example: Callable[[st.DataObject], None], count: int) -> None:
+    """Run ``count`` generated examples of ``example`` on the test's loop; the first failure is reported as found."""
+
+    @settings(
+        max_examples=count,
+        deadline=None,
+        # Each run meets another market: a stored or shrunk example would not replay the same way,
+        # so the first failing example is the one reported.
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=st.data())
+    def examples(data: st.DataObject) -> None:
+        example(data)
+
+    examples()

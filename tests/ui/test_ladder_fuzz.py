@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
@@ -27,7 +26,7 @@ from terminal.ui.ladder.ladder_model import MAX_GROUP
 from terminal.ui.ladder.ladder_view import LadderView
 from terminal.ui.main_window import MainWindow
 from tests.support.fuzz_input import number_text, paste, type_keys
-from tests.support.fuzz_session import SYMBOL, FuzzSession, Tally, fuzz_session
+from tests.support.fuzz_session import SYMBOL, FuzzSession, Tally, fuzz_session, run_examples
 from tests.support.logged_errors import LoggedErrors, logged_errors
 from tests.support.qt import wait
 from tests.support.request_guard import VENUE_RULES, describe
@@ -316,20 +315,7 @@ def test_fuzzed_one_click_trading_never_crashes_and_sends_only_valid_orders(
         _control(qtbot, live)
         fuzz = LadderFuzz(qtbot, live, errors)
 
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            # Each run meets another market: a stored or shrunk example would not replay the same way,
-            # so the first failing example is the one reported.
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
-        @given(data=st.data())
-        def examples(data: st.DataObject) -> None:
-            fuzz.example(data)
-
-        examples()
+        run_examples(fuzz.example, EXAMPLES)
     tally = fuzz.tally
     # Not vacuous: clicks were refused by the terminal, and orders left and were accepted.
     assert tally.sent < tally.presses, tally

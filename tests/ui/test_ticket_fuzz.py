@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -25,7 +24,7 @@ from terminal.domain.decimals import ceil_to, decimals_of, floor_to
 from terminal.domain.enums import OrderType
 from terminal.ui.ticket import TicketDock
 from tests.support.fuzz_input import number_text, paste, plain_text, type_keys
-from tests.support.fuzz_session import SYMBOL, FuzzSession, Tally, fuzz_session
+from tests.support.fuzz_session import SYMBOL, FuzzSession, Tally, fuzz_session, run_examples
 from tests.support.logged_errors import LoggedErrors, logged_errors
 from tests.support.qt import wait
 from tests.support.request_guard import VENUE_RULES, WireCall, describe, order_problems
@@ -318,20 +317,7 @@ def test_fuzzed_ticket_input_never_crashes_and_sends_only_valid_orders(
         _control(qtbot, live)
         fuzz = TicketFuzz(qtbot, live, errors)
 
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            # Each run meets another market: a stored or shrunk example would not replay the same way,
-            # so the first failing example is the one reported.
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
-        @given(data=st.data())
-        def examples(data: st.DataObject) -> None:
-            fuzz.example(data)
-
-        examples()
+        run_examples(fuzz.example, EXAMPLES)
     tally = fuzz.tally
     # Not vacuous: orders were refused by the ticket, and orders left and were accepted.
     assert tally.sent < tally.presses, tally
