@@ -54,6 +54,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         + ")",
     )
     parser.add_argument("--history-days", type=int, default=30, help="days of 1-minute history (default 30)")
+    parser.add_argument(
+        "--feed-rate",
+        type=float,
+        default=0.0,
+        metavar="N",
+        help="load tests: push N public state messages per second (depth, bbo, realtimes, kline), shared "
+        "equally by every subscription, whatever changed; trades follow the market (default 0: the venue's cadences)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no market simulation: an empty, still exchange")
     parser.add_argument("--log-level", default="WARNING", help="logging level (default WARNING)")
     return parser.parse_args(argv)
@@ -64,7 +72,12 @@ async def _serve(args: argparse.Namespace) -> int:
     symbols = tuple(s.strip().upper() for s in args.symbols.split(",") if s.strip())
     try:
         config = DemoConfig(
-            seed=args.seed, rate=args.rate, symbols=symbols, balances=balances, history_days=args.history_days
+            seed=args.seed,
+            rate=args.rate,
+            symbols=symbols,
+            balances=balances,
+            history_days=args.history_days,
+            feed_rate=args.feed_rate,
         )
         server = DemoServer(config, port=args.port, simulate=not args.quiet)
     except ValueError as exc:

@@ -19,6 +19,7 @@ from terminal.demo.engine import MatchingEngine
 from terminal.demo.errors import DemoError
 from terminal.demo.events import BookChanged, Event, PublicTrade
 from terminal.demo.faults import Connections, FaultState
+from terminal.demo.feed_rate import FeedRate
 from terminal.demo.keys import ApiKey, ListenKeys, random_token
 from terminal.demo.market_data import MarketData
 from terminal.demo.results import CancelAllResult, CancelByIdsResult, CancelResult, PlaceResult
@@ -47,6 +48,8 @@ class DemoConfig:
     # Private stream heartbeat (004: "The websocket server will send a ping message every 30 seconds").
     ping_interval_s: float = 30.0
     pong_timeout_s: float = 60.0  # a private client that answers no ping for this long is dropped
+    # Feed-rate mode (load tests): public state messages per second across every subscription; 0: off.
+    feed_rate: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ class DemoExchange:
         self.bus = Bus()
         self.faults = FaultState()
         self.connections = Connections()
+        self.feed = FeedRate(self.config.feed_rate)
         self._clock = clock
         self._rng = random.Random(self.config.seed)
         self.listen_keys = ListenKeys(random.Random(self.config.seed + 1))

@@ -148,9 +148,13 @@ class MarketData:
     def __init__(self, instruments: Iterable[Instrument], *, tape_size: int = 1000) -> None:
         self._series: dict[str, MinuteSeries] = {}
         self._tapes: dict[str, deque[PublicTrade]] = {}
+        # Grows with every change of a symbol's series other than time passing (trades, history), so
+        # that a rendering of its ticker or candle can be reused while it and the minute are unchanged.
+        self._revisions: dict[str, int] = {}
         for instrument in instruments:
             self._series[instrument.symbol] = MinuteSeries(Units(instrument.tick_size, instrument.step_size))
             self._tapes[instrument.symbol] = deque(maxlen=tape_size)
+            self._revisions[instrument.symbol] = 0
 
     @property
     def symbols(self) -> list[str]:
@@ -162,6 +166,7 @@ class MarketData:
     def load_history(self, symbol: str, start_ms: int, columns: dict[str, Sequence[int] | Int64Array]) -> None:
         """One-minute history in exact units (see ``MinuteSeries.load``)."""
         self._series[symbol].load(start_ms, columns)
+        self._revisions[symbol] += 1
 
     def record_trade(self, trade: PublicTrade) -> None:
         series = self._series[trade.symbol]
@@ -169,6 +174,10 @@ class MarketData:
             trade.time_ms, series.units.ticks(trade.price), series.units.steps(trade.quantity), not trade.buyer_is_maker
         )
         self._tapes[trade.symbol].append(trade)
+        self._revisions[trade.symbol] += 1
+
+    def revision(self, symbol: str) -> int:
+        return self._revisions[symbol]
 
     def last_price(self, symbol: str) -> Decimal | None:
         series = self._series[symbol]

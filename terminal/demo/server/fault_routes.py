@@ -1,4 +1,4 @@
-"""Fault injection for tests and demos, on the server's own port: unsigned, loopback only, JSON in and out.
+"""Fault injection (and the feed rate of load tests) on the server's own port: unsigned, loopback only, JSON.
 
 The real venue has none of this; bad input is answered 400 {"error": ...}, a caller from elsewhere 403."""
 
@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from terminal.demo.errors import DemoError
 from terminal.demo.exchange import DemoExchange
 from terminal.demo.faults import FailStatus
+from terminal.demo.feed_rate import MAX_FEED_RATE
 from terminal.demo.keys import ApiKey
 from terminal.demo.queries import MAX_LIMIT
 from terminal.demo.server import wire
@@ -165,6 +166,24 @@ async def refuse_streams(exchange: DemoExchange, body: Body, _: Request) -> obje
     return {"until": until, "dropped": dropped}
 
 
+async def set_feed_rate(exchange: DemoExchange, body: Body, request: Request) -> object:
+    """Feed-rate mode (load tests): ``rate`` public state messages per second, shared equally by every
+    depth, bbo, realtimes and kline subscription of every public connection, each a fresh render of
+    the current state; trades still follow the market. ``{"rate": 0}`` returns to the venue's cadences.
+    Takes effect within 100 ms."""
+    rate = _number(body, "rate")
+    if rate > MAX_FEED_RATE:
+        raise FaultInputError(f"rate must be at most {MAX_FEED_RATE:g}")
+    exchange.feed.set(rate)
+    return await feed_rate_state(exchange, body, request)
+
+
+async def feed_rate_state(exchange: DemoExchange, _: Body, __: Request) -> object:
+    """The feed rate, how many subscriptions share it, and each one's share (messages per second)."""
+    feed = exchange.feed
+    return {"rate": feed.rate, "subscriptions": feed.subscriptions, "perSubscription": feed.share}
+
+
 async def expire_listen_key(exchange: DemoExchange, body: Body, _: Request) -> object:
     listen_key = _text(body, "listenKey")
     known = exchange.listen_keys.expires_at(listen_key) is not None
@@ -213,6 +232,8 @@ def fault_routes(exchange: DemoExchange) -> list[BaseRoute]:
         ("POST", "/_demo/silence", silence),
         ("POST", "/_demo/refuse-streams", refuse_streams),
         ("POST", "/_demo/expire-listen-key", expire_listen_key),
+        ("POST", "/_demo/feed-rate", set_feed_rate),
+        ("GET", "/_demo/feed-rate", feed_rate_state),
         ("POST", "/_demo/deposit", deposit),
         ("GET", "/_demo/state", state),
     ]

@@ -7,6 +7,7 @@ from starlette.websockets import WebSocket
 
 from terminal.demo.exchange import DemoExchange
 from terminal.demo.faults import Endpoint
+from terminal.demo.server.ws_cache import WireCache
 from terminal.demo.server.ws_private import PrivateFeed
 from terminal.demo.server.ws_public import PublicFeed, Version
 from terminal.demo.server.ws_session import CLOSE_LISTEN_KEY, DEFAULT_QUEUE_LIMIT, Handler, Session
@@ -23,6 +24,7 @@ def ws_routes(exchange: DemoExchange, *, queue_limit: int = DEFAULT_QUEUE_LIMIT)
     count and drop it; while the faults refuse streams every handshake is answered HTTP 403;
     ``queue_limit`` bounds what one slow client may have waiting.
     """
+    cache = WireCache(exchange)  # shared by every public connection: one rendering serves them all
 
     async def refused(websocket: WebSocket) -> bool:
         """Turn the handshake away (a close before accepting is answered with HTTP 403)."""
@@ -44,7 +46,7 @@ def ws_routes(exchange: DemoExchange, *, queue_limit: int = DEFAULT_QUEUE_LIMIT)
         await websocket.accept()
         session = Session(websocket, queue_limit=queue_limit)
         endpoint: Endpoint = "public_v1" if version == "v1" else "public_v2"
-        await serve(session, endpoint, PublicFeed(exchange, session, version))
+        await serve(session, endpoint, PublicFeed(exchange, cache, session, version))
 
     async def public_v1(websocket: WebSocket) -> None:
         await public(websocket, "v1")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable, Collection
 from typing import Literal
 
 from terminal.demo.exchange import DemoExchange
 from terminal.demo.server import ws_wire as wire
+from terminal.demo.server.ws_cache import WireCache
+from terminal.demo.server.ws_pacer import pace
 from terminal.demo.server.ws_requests import Ignored, Ping, Request, RequestError, Subscription, parse_v1, parse_v2
 from terminal.demo.server.ws_session import Outgoing, Session
 from terminal.demo.server.ws_topics import (
@@ -27,6 +30,7 @@ from terminal.domain.intervals import Interval
 
 Version = Literal["v1", "v2"]
 Key = tuple[str, str, Interval | None]  # topic, symbol, kline interval
+GOLDEN = 0.6180339887498949
 
 
 class PublicFeed:
@@ -36,13 +40,18 @@ class PublicFeed:
     exchange's faults silence the public streams nothing at all is sent (pongs included); while one
     (topic, symbol) is paused that subscription sends nothing, and what happens meanwhile is not
     sent later (depth and bbo resume with the current book).
+
+    In the exchange's feed-rate mode the state topics go out as the pacer's credit allows (after
+    each one's first message, which goes out at once as always); trades keep their cadence.
     """
 
-    def __init__(self, exchange: DemoExchange, session: Session, version: Version) -> None:
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, version: Version) -> None:
         self.exchange = exchange
+        self.cache = cache
         self.session = session
         self.version = version
         self.tick = 0
+        self._phases = itertools.count()
         self.streams: dict[Key, Stream] = {}
         self._parse: Callable[[str, Collection[str]], Request] = parse_v1 if version == "v1" else parse_v2
 
@@ -76,7 +85,11 @@ class PublicFeed:
                 old.stop()
             if request.event == "sub":
                 # Subscribing again starts over: a fresh first message ("f": true).
-                self.streams[key] = self._stream(request.topic, symbol, request.interval)
+                stream = self._stream(request.topic, symbol, request.interval)
+                # Feed-rate mode: streams of one share would all come due in the same step; spread
+                # their phases (golden-ratio steps) so a connection's messages come evenly apart.
+                stream.credit = next(self._phases) * GOLDEN % 1.0
+                self.streams[key] = stream
                 self.session.wake()
 
     def _refuse(self, refused: RequestError) -> None:
@@ -84,7 +97,7 @@ class PublicFeed:
         self.session.push(Outgoing(lambda: body))
 
     def _stream(self, topic: str, symbol: str, interval: Interval | None) -> Stream:
-        args = (self.exchange, self.session, symbol, self.tick)
+        args = (self.exchange, self.cache, self.session, symbol, self.tick)
         if topic == "kline":
             assert interval is not None
             return KlineV1(*args, interval) if self.version == "v1" else KlineV2(*args, interval)
@@ -98,10 +111,14 @@ class PublicFeed:
         now = self.exchange.now_ms()
         faults = self.exchange.faults
         silenced = faults.silenced(now)
+        feeding = self.exchange.feed.on
         out: list[Outgoing] = []
         for stream in list(self.streams.values()):
             if silenced or faults.stream_paused(stream.topic, stream.symbol, now, stream.subscribed_ms):
                 stream.skip()
+                continue
+            if feeding and stream.paced and not stream.initial:
+                out.extend(stream.feed())
                 continue
             message = stream.poll(self.tick, now)
             if message is not None:
@@ -120,7 +137,10 @@ class PublicFeed:
         )
 
     async def background(self) -> None:
-        """The base tick of the periodic topics."""
+        """The base tick of the periodic topics, and the pacer of feed-rate mode."""
+        await asyncio.gather(self._tick(), pace(self.exchange.feed, self.streams.values, self.session.wake))
+
+    async def _tick(self) -> None:
         while True:
             await asyncio.sleep(TICK_S)
             self.tick += 1

@@ -8,12 +8,12 @@ from typing import Any, ClassVar
 
 from terminal.demo.exchange import DemoExchange
 from terminal.demo.server import ws_wire as wire
+from terminal.demo.server.ws_cache import WireCache
 from terminal.demo.server.ws_session import CLOSE_SLOW_CLIENT, Outgoing, Session
 from terminal.domain.intervals import Interval
 from terminal.domain.market import PublicTrade
 
 TICK_S = 0.1  # the base tick of periodic topics
-DEPTH_LEVELS = 200  # 004, v1 depth: "can request up to limit of 200"
 FIRST_TRADES = 60  # 004, v1 trade: "you will receive an update of the most recent 60 trades"
 
 
@@ -24,13 +24,18 @@ class Stream:
     every 300 ms (the first message carries the latest 60 trades), depth every 300 ms. v2: kline,
     realtimes, trade and bbo in real time, depth every 100 ms. Periodic topics count base ticks of
     100 ms; topics of one period share their slots, so a connection's depths go out together.
+
+    In feed-rate mode a state topic (``paced``) ignores its cadence: it sends as many fresh renders
+    of its state as the pacer's ``credit`` allows, changed or not; trades keep their cadence.
     """
 
     topic: ClassVar[str]  # the fault-injection name of the topic: depth, trade, kline, realtimes, bbo
     every: ClassVar[int | None] = None  # periodic: base ticks between pushes; None: real time
+    paced: ClassVar[bool] = True  # a state topic: takes a share of the feed rate in feed-rate mode
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int) -> None:
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int) -> None:
         self.exchange = exchange
+        self.cache = cache
         self.session = session
         self.symbol = symbol
         self.subscribed_ms = exchange.now_ms()
@@ -40,6 +45,9 @@ class Stream:
         self.dirty = False
         self._slot = tick // self.every if self.every else 0
         self._stops: list[Callable[[], None]] = []
+        self.credit = 0.0  # feed-rate mode: messages due (the pacer adds, sending takes)
+        if self.paced:
+            self._stops.append(exchange.feed.join())
 
     def listen(self, channel: Hashable, callback: Callable[[Any], None]) -> None:
         self._stops.append(self.exchange.bus.subscribe(channel, callback))
@@ -78,8 +86,27 @@ class Stream:
     def render(self, now_ms: int) -> Any:
         raise NotImplementedError
 
+    def render_state(self, now_ms: int) -> Any:
+        """Feed-rate mode: the topic's current state, whether or not it changed since the last push."""
+        return self.render(now_ms)
+
+    def feed(self) -> list[Outgoing]:
+        """Feed-rate mode: the messages the credit allows, each rendered (and timed) when its turn comes."""
+        count = int(self.credit)
+        if count <= 0:
+            return []
+        self.credit -= count
+        return [Outgoing(self._render_now, self.topic, self.symbol, self.subscribed_ms)] * count
+
+    def _render_now(self) -> Any:
+        body = self.render_state(self.exchange.now_ms())
+        if body is not None:
+            self.first = False
+        return body
+
     def skip(self) -> None:
         """The topic is paused or the stream silenced: what happens meanwhile is not sent later."""
+        self.credit %= 1.0  # feed-rate mode: what was due meanwhile is dropped, the phase kept
 
     def mark(self, _event: object = None) -> None:
         """A bus callback: the topic changed (periodic topics wait for their slot)."""
@@ -111,16 +138,16 @@ class KlineV1(V1Stream):
     topic = "kline"
     every = 3
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int, interval: Interval) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(
+        self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int, interval: Interval
+    ) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
         self.interval = interval
 
     def render(self, now_ms: int) -> Any:
         assert self.interval is not None
-        candle = self.exchange.market.current_candle(self.symbol, self.interval, now_ms)
-        if candle is None:
-            return None
-        return self.envelope([wire.v1_kline(self.symbol, self.symbol_name, candle)], now_ms)
+        candle = self.cache.kline(self.symbol, self.interval, "v1", now_ms)
+        return None if candle is None else self.envelope([candle], now_ms)
 
 
 class RealtimesV1(V1Stream):
@@ -128,18 +155,17 @@ class RealtimesV1(V1Stream):
     every = 5
 
     def render(self, now_ms: int) -> Any:
-        ticker = self.exchange.market.ticker(self.symbol, now_ms)
-        if ticker is None:
-            return None
-        return self.envelope([wire.v1_realtimes(self.symbol, self.symbol_name, ticker)], now_ms)
+        ticker = self.cache.realtimes(self.symbol, "v1", now_ms)
+        return None if ticker is None else self.envelope([ticker], now_ms)
 
 
 class TradeV1(V1Stream):
     topic = "trade"
     every = 3
+    paced = False
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
         self._pending: deque[PublicTrade] = deque()
         self.listen(("trade", symbol), self._on_trade)
 
@@ -162,6 +188,7 @@ class TradeV1(V1Stream):
         return self.envelope([wire.trade(item) for item in trades], now_ms)
 
     def skip(self) -> None:
+        super().skip()
         self._pending.clear()
 
 
@@ -169,16 +196,18 @@ class DepthV1(V1Stream):
     topic = "depth"
     every = 3
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
         self.listen(("book", symbol), self.mark)
 
     def has_news(self) -> bool:
         return self.dirty
 
     def render(self, now_ms: int) -> Any:
-        snapshot = self.exchange.depth(self.symbol, DEPTH_LEVELS)
-        return self.envelope([wire.v1_depth(snapshot)], now_ms, self.session.channel_id)
+        # "t" is the time of this push: the book as it stands now (so a client can time each push).
+        version, bids, asks = self.cache.depth(self.symbol)
+        data = wire.v1_depth_of(self.symbol, now_ms, version, bids, asks)
+        return self.envelope([data], now_ms, self.session.channel_id)
 
 
 # ---- v2 ------------------------------------------------------------------------------------------
@@ -187,40 +216,40 @@ class DepthV1(V1Stream):
 class KlineV2(Stream):
     topic = "kline"
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int, interval: Interval) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(
+        self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int, interval: Interval
+    ) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
         self.interval = interval
+        self.params = {"symbol": symbol, "klineType": str(interval)}
         self.listen(("trade", symbol), self.mark)
 
     def render(self, now_ms: int) -> Any:
-        candle = self.exchange.market.current_candle(self.symbol, self.interval, now_ms)
-        if candle is None:
-            return None
-        params = {"symbol": self.symbol, "klineType": str(self.interval)}
-        return wire.v2_message("kline", params, wire.v2_kline(self.symbol, self.symbol_name, candle))
+        candle = self.cache.kline(self.symbol, self.interval, "v2", now_ms)
+        return None if candle is None else wire.v2_message("kline", self.params, candle)
 
 
 class RealtimesV2(Stream):
     topic = "realtimes"
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
+        self.params = {"symbol": symbol}
         self.listen(("trade", symbol), self.mark)
 
     def render(self, now_ms: int) -> Any:
-        ticker = self.exchange.market.ticker(self.symbol, now_ms)
-        if ticker is None:
-            return None
-        return wire.v2_message("realtimes", {"symbol": self.symbol}, wire.v2_realtimes(self.symbol, ticker))
+        ticker = self.cache.realtimes(self.symbol, "v2", now_ms)
+        return None if ticker is None else wire.v2_message("realtimes", self.params, ticker)
 
 
 class TradeV2(Stream):
     """One message per trade, queued as it happens (nothing on subscribing)."""
 
     topic = "trade"
+    paced = False
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
         self.initial = False
         self.listen(("trade", symbol), self._on_trade)
 
@@ -240,16 +269,18 @@ class DepthV2(Stream):
     topic = "depth"
     every = 1
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
+        self.params = {"symbol": symbol}
         self.listen(("book", symbol), self.mark)
 
     def has_news(self) -> bool:
         return self.dirty
 
     def render(self, now_ms: int) -> Any:
-        snapshot = self.exchange.depth(self.symbol, DEPTH_LEVELS)
-        return wire.v2_message("depth", {"symbol": self.symbol}, wire.v2_depth(snapshot))
+        # "t" is the time of this push: the book as it stands now (so a client can time each push).
+        version, bids, asks = self.cache.depth(self.symbol)
+        return wire.v2_message("depth", self.params, wire.v2_depth_of(self.symbol, now_ms, version, bids, asks))
 
 
 class BboV2(Stream):
@@ -257,15 +288,17 @@ class BboV2(Stream):
 
     topic = "bbo"
 
-    def __init__(self, exchange: DemoExchange, session: Session, symbol: str, tick: int) -> None:
-        super().__init__(exchange, session, symbol, tick)
+    def __init__(self, exchange: DemoExchange, cache: WireCache, session: Session, symbol: str, tick: int) -> None:
+        super().__init__(exchange, cache, session, symbol, tick)
+        self.params = {"symbol": symbol}
         self._last: tuple[object, ...] | None = None
         self.listen(("book", symbol), self.mark)
 
     def render(self, now_ms: int) -> Any:
-        top = self.exchange.book_ticker(self.symbol)
-        state = (top.bid, top.bid_qty, top.ask, top.ask_qty)
-        if state == self._last:
-            return None
+        state, _ = self.cache.bbo(self.symbol)
+        return None if state == self._last else self.render_state(now_ms)
+
+    def render_state(self, now_ms: int) -> Any:
+        state, data = self.cache.bbo(self.symbol)
         self._last = state
-        return wire.v2_message("bbo", {"symbol": self.symbol}, wire.v2_bbo(top))
+        return wire.v2_message("bbo", self.params, {**data, "t": now_ms})

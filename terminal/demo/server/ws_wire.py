@@ -120,15 +120,14 @@ def trade(item: PublicTrade) -> Json:
 
 
 def v1_depth(snapshot: BookSnapshot) -> Json:
-    return {
-        "e": EXCHANGE_ID,
-        "s": snapshot.symbol,
-        "t": snapshot.time_ms,
-        "v": snapshot.version,
-        "b": levels(snapshot.bids),
-        "a": levels(snapshot.asks),
-        "o": 0,
-    }
+    return v1_depth_of(
+        snapshot.symbol, snapshot.time_ms, snapshot.version, levels(snapshot.bids), levels(snapshot.asks)
+    )
+
+
+def v1_depth_of(symbol: str, time_ms: int, version: str, bids: list[list[str]], asks: list[list[str]]) -> Json:
+    """v1 depth from levels already rendered (``levels``): "t" is the time of this push."""
+    return {"e": EXCHANGE_ID, "s": symbol, "t": time_ms, "v": version, "b": bids, "a": asks, "o": 0}
 
 
 # ---- public stream v2 ----------------------------------------------------------------------------
@@ -166,13 +165,14 @@ def v2_realtimes(symbol: str, ticker: Ticker) -> Json:
 
 
 def v2_depth(snapshot: BookSnapshot) -> Json:
-    return {
-        "s": snapshot.symbol,
-        "t": snapshot.time_ms,
-        "v": snapshot.version,
-        "b": levels(snapshot.bids),
-        "a": levels(snapshot.asks),
-    }
+    return v2_depth_of(
+        snapshot.symbol, snapshot.time_ms, snapshot.version, levels(snapshot.bids), levels(snapshot.asks)
+    )
+
+
+def v2_depth_of(symbol: str, time_ms: int, version: str, bids: list[list[str]], asks: list[list[str]]) -> Json:
+    """v2 depth from levels already rendered (``levels``): "t" is the time of this push."""
+    return {"s": symbol, "t": time_ms, "v": version, "b": bids, "a": asks}
 
 
 def v2_bbo(top: BookTicker) -> Json:

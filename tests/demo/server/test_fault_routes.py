@@ -190,7 +190,7 @@ async def test_fault_routes_serve_only_this_machine(exchange: DemoExchange) -> N
         assert (await far.get("/_demo/state", params={"api_key": exchange.user.trading_key.key})).status_code == 403
         assert (await far.get("/api/v1/ping")).status_code == 200  # the API itself is served to anyone
     assert exchange.faults.clock_skew_ms == 0
-    assert len(fault_routes(exchange)) == 10
+    assert len(fault_routes(exchange)) == 12
 
 
 async def test_a_hung_request_ends_when_its_client_leaves(exchange: DemoExchange) -> None:
