@@ -169,7 +169,11 @@ class DemoProcess(QObject):
                 log.warning("the demo exchange did not stop in %.0f s; killing it", timeout)
                 process.kill()
                 await asyncio.wait_for(asyncio.shield(run.finished), timeout)
-        process.deleteLater()
+        # The slots are closures holding this object: for a DemoProcess without a Qt parent they may be
+        # its last reference. Left connected, the deferred deletion of the process would release them,
+        # delete this object and with it, as its child, the very QProcess being deleted: a crash.
+        _disconnect(process)
+        process.deleteLater()  # its parent (this object) deletes it first if it goes sooner
 
     # ---- supervision ----------------------------------------------------------------------------
 
@@ -245,6 +249,17 @@ class DemoProcess(QObject):
                 run.ready.set_exception(DemoProcessError(f"could not start {sys.executable}"))
             if not run.finished.done():
                 run.finished.set_result(-1)
+
+
+def _disconnect(process: QProcess) -> None:
+    """Drop the slots ``_launch`` connected to ``process`` (and the references they hold)."""
+    for signal in (
+        process.readyReadStandardOutput,
+        process.readyReadStandardError,
+        process.finished,
+        process.errorOccurred,
+    ):
+        signal.disconnect()
 
 
 def _last_error(run: _Run) -> str:

@@ -559,6 +559,6 @@ class HashKeyRestClient:
         """``PUT /api/v1/userDataStream``: extend a key to 60 minutes from now."""
         await self._call(ep.RESET_LISTEN_KEY, [("listenKey", listen_key)])
 
-    async def delete_listen_key(self, listen_key: str) -> None:
-        """``DELETE /api/v1/userDataStream``."""
-        await self._call(ep.DELETE_LISTEN_KEY, [("listenKey", listen_key)])
+    async def delete_listen_key(self, listen_key: str, *, max_wait: float | None = None) -> None:
+        """``DELETE /api/v1/userDataStream``; ``max_wait`` bounds the wait for the rate limiter."""
+        await self._call(ep.DELETE_LISTEN_KEY, [("listenKey", listen_key)], max_wait=max_wait)

@@ -16,6 +16,11 @@ from terminal.venues.hashkey.client import HashKeyRestClient
 log = logging.getLogger("terminal.venues.hashkey.listen_key")
 
 RESET_EVERY_S = 30 * 60.0
+# Closing (a profile switch, quitting) must not wait out a 429 pause or a slow venue for a courtesy:
+# a key left behind expires by itself ("valid for 60 minutes"). The limiter may hold the delete for
+# ordinary pacing (queries go 2 per 1.1 s, maybe with a request or two ahead), not for a long pause.
+DELETE_MAX_WAIT_S = 2.0
+DELETE_TIMEOUT_S = 3.0  # for the whole delete: pacing, request and retries
 
 
 class ListenKeyKeeper:
@@ -64,15 +69,22 @@ class ListenKeyKeeper:
                 self.invalidate(key)
 
     async def close(self) -> None:
-        """Stop the resets and delete the key at the venue."""
+        """Stop the resets and delete the key at the venue, if that can be done within a moment."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
         key, self._key = self._key, None
-        if key is not None:
-            try:
-                await self._rest.delete_listen_key(key)
-            except VenueError as exc:
-                log.info("could not delete the listen key: %s", exc)
+        if key is None:
+            return
+        try:
+            async with asyncio.timeout(DELETE_TIMEOUT_S):
+                await self._rest.delete_listen_key(key, max_wait=DELETE_MAX_WAIT_S)
+        except TimeoutError:
+            reason = f"no answer within {DELETE_TIMEOUT_S:g} s"
+        except VenueError as exc:
+            reason = str(exc)
+        else:
+            return
+        log.info("did not delete the listen key (%s); the venue expires it within 60 minutes", reason)

@@ -166,14 +166,18 @@ class HashKeyTransport:
         params: Iterable[Param] = (),
         *,
         json_body: list[dict[str, str]] | None = None,
+        max_wait: float | None = None,
     ) -> Any:
-        """Send one request; return the decoded JSON of a successful answer."""
+        """Send one request; return the decoded JSON of a successful answer.
+
+        ``max_wait`` bounds the wait for the rate limiter (``RateLimited`` if it would be longer);
+        by default an order waits at most ``order_max_wait`` and a query as long as it takes."""
         if endpoint.signed and self.credentials is None:
             raise AuthenticationError("", f"{endpoint.path} needs an API key; none is configured")
         prepared = wire_params(params)
         if not endpoint.idempotent:
             try:
-                return await self._send(endpoint, prepared, json_body)
+                return await self._send(endpoint, prepared, json_body, max_wait)
             except ClockSkew:
                 # Never retried (it changes state), but the next request goes out with the right time.
                 log.warning("%s refused for clock skew; resynchronizing (not retried)", endpoint.path)
@@ -189,18 +193,23 @@ class HashKeyTransport:
         async for attempt in retrying:
             with attempt:
                 try:
-                    return await self._send(endpoint, prepared, json_body)
+                    return await self._send(endpoint, prepared, json_body, max_wait)
                 except ClockSkew:
                     # 004, -1021: our timestamp fell outside recvWindow. Re-measure and try once more.
                     log.warning("%s refused for clock skew; resynchronizing", endpoint.path)
                     await self.sync_clock()
-                    return await self._send(endpoint, prepared, json_body)
+                    return await self._send(endpoint, prepared, json_body, max_wait)
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     async def _send(
-        self, endpoint: Endpoint, params: list[tuple[str, str]], json_body: list[dict[str, str]] | None
+        self,
+        endpoint: Endpoint,
+        params: list[tuple[str, str]],
+        json_body: list[dict[str, str]] | None,
+        max_wait: float | None,
     ) -> Any:
-        max_wait = None if endpoint.idempotent else self._order_max_wait
+        if max_wait is None and not endpoint.idempotent:
+            max_wait = self._order_max_wait
         await self.limiter.acquire(endpoint.rate_class, endpoint.priority, max_wait=max_wait)
         url, content, headers = self._build(endpoint, params, json_body)
         log.debug("-> %s %s %s", endpoint.method, endpoint.path, _redact(params))
