@@ -44,13 +44,15 @@ class Controller(QObject):
         secret_override: str | None = None,
         demo_arguments: list[str] | None = None,
         journal_file: Path | None = None,
+        demo: DemoProcess | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.store = store
         self.secrets = secrets
         self.clock = FrameClock(fps, self)
-        self.demo = DemoProcess(self)
+        self.demo = demo if demo is not None else DemoProcess(self)  # given: launched early by the app
+        self.demo.setParent(self)
         self.book: ProfileBook = store.load()
         self.extra = extra_profile  # a profile given on the command line (not saved)
         self._secret_override = secret_override

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import orjson
 from PySide6.QtCore import QObject, QProcess, Signal
 
-from terminal.demo.server.app import Endpoints
+from terminal.demo.endpoints import Endpoints
 
 log = logging.getLogger("terminal.app.demo")
 
@@ -82,6 +82,7 @@ class DemoProcess(QObject):
         self._wanted = False  # on between a successful start and stop(): an exit is then an outage
         self._recovery: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._early: _Run | None = None  # launched by ``launch_soon``, not yet claimed by ``start``
         self.endpoints: Endpoints | None = None
 
     @property
@@ -107,9 +108,13 @@ class DemoProcess(QObject):
         if self.endpoints is not None and (self.running or self.recovering):
             return self.endpoints
         self._loop = asyncio.get_running_loop()
-        self._arguments, self._timeout = list(arguments or []), timeout
-        log.info("starting the demo exchange")
-        self.endpoints = await self._launch(0)
+        early, self._early = self._early, None
+        if early is not None and early is self._run and list(arguments or []) == self._arguments:
+            self.endpoints = await self._until_ready(early)  # launched before the loop ran: just wait
+        else:
+            self._arguments, self._timeout = list(arguments or []), timeout
+            log.info("starting the demo exchange")
+            self.endpoints = await self._launch(0)
         self._port = urlsplit(self.endpoints.rest_url).port
         self._wanted = True
         log.info("demo exchange running at %s", self.endpoints.rest_url)
@@ -118,6 +123,7 @@ class DemoProcess(QObject):
     async def stop(self, timeout: float = 10.0) -> None:
         """Stop the exchange and its supervision: nothing is restarted after this."""
         self._wanted = False
+        self._early = None
         recovery, self._recovery = self._recovery, None
         if recovery is not None and not recovery.done():
             recovery.cancel()
@@ -127,12 +133,25 @@ class DemoProcess(QObject):
         self.endpoints = None
         self._port = None
 
+    def launch_soon(self, loop: asyncio.AbstractEventLoop, arguments: list[str] | None = None) -> None:
+        """Start the child now, before ``loop`` runs, without waiting for it: it boots while the
+        caller builds the window. ``start`` with the same arguments then waits for this child
+        instead of starting another; with other arguments (or never) it is replaced or stopped as
+        any child is."""
+        if self._run is not None:
+            return
+        self._arguments = list(arguments or [])
+        log.info("starting the demo exchange early")
+        self._early = self._spawn(loop, 0)
+
     # ---- launching ----------------------------------------------------------------------------
 
     async def _launch(self, port: int) -> Endpoints:
         """Start one child on ``port`` (0: any free port) and wait until it prints its endpoints."""
         await self._end_run()  # a child that has exited: forget it
-        loop = asyncio.get_running_loop()
+        return await self._until_ready(self._spawn(asyncio.get_running_loop(), port))
+
+    def _spawn(self, loop: asyncio.AbstractEventLoop, port: int) -> _Run:
         process = QProcess(self)
         run = _Run(process, loop.create_future(), loop.create_future())
         process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
@@ -143,6 +162,9 @@ class DemoProcess(QObject):
         program, args = demo_command(["--port", str(port), *self._arguments])
         self._run = run
         process.start(program, args)
+        return run
+
+    async def _until_ready(self, run: _Run) -> Endpoints:
         try:
             endpoints = await asyncio.wait_for(asyncio.shield(run.ready), self._timeout)
         except TimeoutError:

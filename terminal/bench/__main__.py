@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from terminal.bench import ingest
+from terminal.bench import chart, gui_load, ingest, startup
+from terminal.bench.child import BenchmarkFailed
 from terminal.bench.report import Result, machine, table, write_json
 
+# In order of running; "memory" streams for ten minutes (thirty seconds with --quick).
 SUITES: dict[str, Callable[[bool], list[Result]]] = {
     "ingest": ingest.run,
+    "chart": chart.run,
+    "ui": gui_load.run_load,
+    "startup": startup.run,
+    "memory": gui_load.run_memory,
 }
 
 
@@ -23,14 +30,19 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     print(f"machine: {info['cpu']} ({info['cores']} cores), {info['os']}, Python {info['python']}")
     results: list[Result] = []
+    failed: list[str] = []
     for name in args.only or list(SUITES):
         print(f"running {name} ...", flush=True)
-        results.extend(SUITES[name](args.quick))
+        try:
+            results.extend(SUITES[name](args.quick))
+        except BenchmarkFailed as exc:
+            failed.append(name)
+            print(f"{name} failed: {exc}", file=sys.stderr)
     print(table(results))
     if args.json is not None:
         write_json(args.json, results)
         print(f"wrote {args.json}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

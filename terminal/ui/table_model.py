@@ -2,7 +2,9 @@
 
 Rows are kept by key; ``update`` replaces rows and emits ``dataChanged`` only for the rows that
 changed, inserts and removes rows precisely, and never sorts on its own (DESIGN.md pitfalls:
-dynamic sort filters and column resizing on live tables cost 50-380 ms a frame).
+dynamic sort filters and column resizing on live tables cost 50-380 ms a frame). A row's texts,
+colours and fonts are worked out once per change, not at every one of the eight or so ``data``
+calls Qt makes per cell and repaint.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
+
+from terminal.ui import theme
 
 Row = TypeVar("Row")
 K = TypeVar("K", bound=Hashable)
@@ -40,6 +44,22 @@ class _Rows(Generic[Row]):
     index: dict[Hashable, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """What one row shows, column by column."""
+
+    texts: list[str]
+    colors: list[QColor | None]
+    fonts: list[QFont | None]
+
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+
+
 class RowTableModel(QAbstractTableModel, Generic[Row]):
     KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -48,6 +68,34 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self.columns = columns
         self._data: _Rows[Row] = _Rows()
         self._mono = mono_font
+        self._aligns = [int(column.align) for column in columns]
+        self._fonts = {(mono, bold): self._font(mono, bold) for mono in (False, True) for bold in (False, True)}
+        self._cells: dict[Hashable, _Cells] = {}
+        self._theme = theme.current()  # colours are the theme's: a new theme works them out again
+
+    def _font(self, mono: bool, bold: bool) -> QFont:
+        font = QFont(self._mono) if mono and self._mono is not None else QFont()
+        font.setBold(bold)
+        return font
+
+    def _cells_of(self, key: Hashable) -> _Cells:
+        if self._theme is not theme.current():
+            self._theme = theme.current()
+            self._cells.clear()
+        cells = self._cells.get(key)
+        if cells is None:
+            row = self._data.rows[key]
+            fonts: list[QFont | None] = []
+            for column in self.columns:
+                bold = column.bold is not None and column.bold(row)
+                fonts.append(self._fonts[(column.mono, bold)] if column.mono or bold else None)
+            cells = _Cells(
+                [column.text(row) for column in self.columns],
+                [column.color(row) if column.color is not None else None for column in self.columns],
+                fonts,
+            )
+            self._cells[key] = cells
+        return cells
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -69,23 +117,20 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._data.rows[self._data.keys[index.row()]]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align)
-        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
-            return column.color(row)
-        if role == Qt.ItemDataRole.FontRole and (column.mono or column.bold):
-            font = QFont(self._mono) if column.mono and self._mono is not None else QFont()
-            if column.bold is not None and column.bold(row):
-                font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
+        if role == _ALIGN:
+            return self._aligns[index.column()]
+        key = self._data.keys[index.row()]
+        if role == _DISPLAY:
+            return self._cells_of(key).texts[index.column()]
+        if role == _FOREGROUND:
+            return self._cells_of(key).colors[index.column()]
+        if role == _FONT:
+            return self._cells_of(key).fonts[index.column()]
+        if role == _TOOLTIP:
+            tooltip = self.columns[index.column()].tooltip  # on hover only: worked out when asked
+            return tooltip(self._data.rows[key]) if tooltip is not None else None
         if role == self.KEY_ROLE:
-            return self._data.keys[index.row()]
+            return key
         return None
 
     def key_at(self, row: int) -> Hashable | None:
@@ -109,6 +154,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         for key, row in rows.items():
             if key in data.rows and data.rows[key] != row:
                 data.rows[key] = row
+                self._cells.pop(key, None)
                 i = data.index[key]
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
         if new:
@@ -134,6 +180,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             self.beginRemoveRows(QModelIndex(), limit, len(self._data.keys) - 1)
             for stale in self._data.keys[limit:]:
                 del self._data.rows[stale]
+                self._cells.pop(stale, None)
             del self._data.keys[limit:]
             self._reindex()
             self.endRemoveRows()
@@ -146,6 +193,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             self.beginRemoveRows(QModelIndex(), i, i)
             del self._data.keys[i]
             del self._data.rows[key]
+            self._cells.pop(key, None)
             self._reindex()
             self.endRemoveRows()
 
@@ -159,6 +207,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def clear(self) -> None:
         self.beginResetModel()
         self._data = _Rows()
+        self._cells.clear()
         self.endResetModel()
 
     def sort_by(self, key: Callable[[Row], Any], reverse: bool = False) -> None:

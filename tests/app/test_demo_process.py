@@ -3,6 +3,7 @@ same keys and arguments; a taken port is retried with backoff; after stop() noth
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -108,3 +109,38 @@ def test_without_supervision_an_outage_is_reported_but_not_repaired(qtbot: QtBot
         assert not demo.running and not demo.recovering
     finally:
         run(qtbot, demo.stop(), timeout=30)
+
+
+def test_a_child_launched_early_is_the_one_start_waits_for(qtbot: QtBot, demo: DemoProcess, aloop: object) -> None:
+
+    demo.launch_soon(asyncio.get_event_loop(), ARGUMENTS)
+    early_pid = demo.pid
+    assert early_pid is not None  # running before anything awaited it
+    endpoints = run(qtbot, demo.start(ARGUMENTS))
+    assert demo.pid == early_pid  # no second child
+    assert answers(endpoints) == {"symbols": ["BTCUSDT", "ETHUSDT"], "balances": {"USDT": "1234"}}
+
+
+def test_a_start_with_other_arguments_replaces_the_early_child(qtbot: QtBot, demo: DemoProcess, aloop: object) -> None:
+
+    demo.launch_soon(asyncio.get_event_loop(), ["--quiet", "--symbols", "ETHUSDT"])
+    early_pid = demo.pid
+    endpoints = run(qtbot, demo.start(ARGUMENTS))
+    assert demo.pid not in (None, early_pid)
+    assert answers(endpoints)["symbols"] == ["BTCUSDT", "ETHUSDT"]
+    with pytest.raises(ProcessLookupError):  # the early child was stopped, not left behind
+        for _ in range(100):
+            os.kill(early_pid or 0, 0)
+            qtbot.wait(50)
+
+
+def test_an_early_child_never_claimed_is_stopped_with_the_rest(qtbot: QtBot, demo: DemoProcess, aloop: object) -> None:
+
+    demo.launch_soon(asyncio.get_event_loop(), ARGUMENTS)
+    early_pid = demo.pid
+    run(qtbot, demo.stop())
+    assert demo.pid is None
+    with pytest.raises(ProcessLookupError):
+        for _ in range(100):
+            os.kill(early_pid or 0, 0)
+            qtbot.wait(50)

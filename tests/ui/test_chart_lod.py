@@ -15,7 +15,7 @@ from terminal.domain.candles import CandleSeries
 from terminal.domain.intervals import Interval
 from terminal.domain.market import Candle
 from terminal.ui.chart.chart_data import ChartData
-from terminal.ui.chart.frame import build_frame
+from terminal.ui.chart.frame import build_frame, ms_at_or_after, ms_at_or_before
 from terminal.ui.chart.lod import Ohlcv, Pyramid, aggregate, group_starts
 from terminal.ui.chart.readout import readout_text
 from terminal.ui.chart.synthetic import synthetic_candles, synthetic_series
@@ -241,3 +241,22 @@ def test_the_readout_is_exact_in_the_instrument_decimals_and_utc() -> None:
     text = readout_text(candle, Interval.M1, Decimal("0.01"), Decimal("0.0001"))
     assert text == ("2025-03-07 12:30 UTC   O 90,000.00   H 90,123.50   L 89,999.99   C 90,100.123   V 12.3000")
     assert readout_text(candle, Interval.D1, Decimal("0.01"), None).startswith("2025-03-07 UTC   O")
+
+
+@given(
+    st.lists(st.integers(-(10**13), 10**13), min_size=1, max_size=50).map(sorted),
+    st.floats(-1e10, 1e10),
+)
+def test_whole_millisecond_bounds_search_int_times_as_floats_would(times: list[int], seconds: float) -> None:
+    column = np.array(times, dtype=np.int64)
+    as_floats = column.astype(np.float64)
+    for side, bound in (("left", ms_at_or_after), ("right", ms_at_or_before)):
+        got = np.searchsorted(column, bound(seconds), side=side)  # type: ignore[call-overload]
+        assert got == np.searchsorted(as_floats, seconds * 1000.0, side=side)  # type: ignore[call-overload]
+
+
+def test_the_synthetic_series_is_its_candles_loaded_in_bulk() -> None:
+    bulk = synthetic_series(500, Interval.M5, seed=3)
+    one_by_one = CandleSeries("SYNTH", Interval.M5, Decimal("0.01"), Decimal("0.0001"))
+    one_by_one.merge(synthetic_candles(500, Interval.M5, seed=3))
+    assert [bulk.candle(i) for i in range(500)] == [one_by_one.candle(i) for i in range(500)]

@@ -11,11 +11,11 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict, dataclass
 
 import uvicorn
 from starlette.applications import Starlette
 
+from terminal.demo.endpoints import Endpoints
 from terminal.demo.exchange import DemoConfig, DemoExchange, wall_ms
 from terminal.demo.server.fault_routes import fault_routes
 from terminal.demo.server.rest import json_error_handlers, rest_routes
@@ -25,24 +25,6 @@ from terminal.demo.simulator import MarketSimulator
 log = logging.getLogger("terminal.demo")
 
 HOST = "127.0.0.1"
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoints:
-    """Where a running demo exchange listens, and the keys of its demo user (printed as JSON)."""
-
-    rest_url: str
-    stream_url: str
-    ws_public_v1: str
-    ws_public_v2: str
-    ws_private: str
-    api_key: str
-    api_secret: str
-    readonly_api_key: str
-    readonly_api_secret: str
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
 
 
 def create_app(exchange: DemoExchange, simulator: MarketSimulator | None = None) -> Starlette:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from terminal.domain.candles import CandleSeries
-from terminal.ui.chart.frame import Frame, Source, build_frame
+from terminal.ui.chart.frame import Frame, Source, build_frame, ms_at_or_before
 from terminal.ui.chart.lod import FIELDS, Int64Array, Ohlcv, Pyramid
 
 SNAPSHOT_ROWS = 1024  # closed rows compared at each sync: covers a newest page (1,000) merged in place
@@ -171,7 +171,7 @@ class ChartData:
         """The row whose candle contains time x (seconds), if any."""
         s = self.series
         t = x * 1000.0
-        i = int(np.searchsorted(s.times, t, side="right")) - 1
+        i = int(np.searchsorted(s.times, ms_at_or_before(x), side="right")) - 1
         if i < 0 or t >= s.interval.next_open(int(s.times[i])):
             return None
         return i

@@ -10,7 +10,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from terminal.domain.orders import Fill, Order
 from terminal.ui import theme
@@ -21,6 +21,7 @@ from terminal.ui.chart.fill_markers import FillMarkers
 from terminal.ui.chart.grid_item import GridItem
 from terminal.ui.chart.order_lines import OrderLines
 from terminal.ui.chart.time_axis import TimeAxis
+from terminal.ui.chart.value_axis import ValueAxis
 from terminal.ui.chart.volume_items import LiveVolumeItem, VolumeItem
 
 AXIS_WIDTH = 84  # both panes' price axes, so that their x pixels line up
@@ -36,8 +37,12 @@ class ChartView(QWidget):
         colours = theme.current()
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(colours.base)
-        self.price_plot: Any = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": TimeAxis()})
-        self.volume_plot: Any = self.graphics.addPlot(row=1, col=0, axisItems={"bottom": TimeAxis()})
+        self.price_plot: Any = self.graphics.addPlot(
+            row=0, col=0, axisItems={"bottom": TimeAxis(), "right": ValueAxis()}
+        )
+        self.volume_plot: Any = self.graphics.addPlot(
+            row=1, col=0, axisItems={"bottom": TimeAxis(), "right": ValueAxis()}
+        )
         layout = self.graphics.ci.layout
         layout.setRowStretchFactor(0, 4)
         layout.setRowStretchFactor(1, 1)
@@ -49,6 +54,8 @@ class ChartView(QWidget):
             plot.hideAxis("left")
             plot.showAxis("right")
             plot.getAxis("right").setWidth(AXIS_WIDTH)
+            for side in ("left", "right", "top", "bottom"):
+                plot.getAxis(side).enableAutoSIPrefix(False)  # no units shown; it re-set a label per range change
             box = plot.getViewBox()
             box.setMouseEnabled(x=True, y=False)  # y follows the visible candles
             box.disableAutoRange()
@@ -75,11 +82,18 @@ class ChartView(QWidget):
 
         # Above the plots, not over them: a readout that changes with every live update would
         # otherwise repaint the strip of chart beneath it.
-        self.readout = QLabel(self)
+        # A read-only line, not a label: a label asks its dock and the window for a new layout at
+        # every new text (each live update); a line edit's size does not depend on its text. The
+        # view paints its own background, so the text's repaints stop here.
+        self.setAutoFillBackground(True)
+        self.readout = QLineEdit(self)
         self.readout.setObjectName("chartReadout")
+        self.readout.setReadOnly(True)
+        self.readout.setFrame(False)
         self.readout.setFont(theme.mono_font())
-        self.readout.setContentsMargins(8, 2, 8, 2)
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setTextMargins(8, 2, 8, 2)
+        self.readout.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # selectable and copyable, not a tab stop
+        self.readout.setStyleSheet("QLineEdit#chartReadout { background: transparent; border: none; }")
         self.status = QLabel(self.graphics)
         self.status.setObjectName("chartStatus")
         self.status.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -163,6 +177,13 @@ class ChartView(QWidget):
 
     def autoscale(self) -> None:
         """Fit y of both panes to the candles in view."""
+        self._fit_y()
+        # pyqtgraph moves the items only when the scene is about to paint, and items that follow the
+        # view (the live candle's pixel padding, the grid) then ask for a second paint: move them now.
+        self.price_box.updateMatrix()
+        self.volume_box.updateMatrix()
+
+    def _fit_y(self) -> None:
         data = self.data
         if data is None:
             return

@@ -9,14 +9,14 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
 
 from terminal.ui.chart.chart_data import ChartData
 from terminal.ui.chart.readout import readout_text
 
 
 class Crosshair(QObject):
-    def __init__(self, price_plot: Any, volume_plot: Any, readout: QLabel, colour: QColor) -> None:
+    def __init__(self, price_plot: Any, volume_plot: Any, readout: QLineEdit, colour: QColor) -> None:
         super().__init__(readout)
         self.readout = readout
         self.data: ChartData | None = None

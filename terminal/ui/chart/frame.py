@@ -55,6 +55,19 @@ class Source:
         return (np.asarray(open_ms, dtype=np.float64) + 0.5 * self.slot_ms) / 1000.0
 
 
+_MS_LIMIT = 2**62  # far beyond any open time, well inside int64
+
+
+def ms_at_or_before(seconds: float) -> int:
+    """The last whole millisecond at or before ``seconds``: searching int64 times with a float would
+    convert the whole column to floats first (8 MB and milliseconds of work per search at 1M rows)."""
+    return max(-_MS_LIMIT, min(_MS_LIMIT, math.floor(seconds * 1000.0)))
+
+
+def ms_at_or_after(seconds: float) -> int:
+    return max(-_MS_LIMIT, min(_MS_LIMIT, math.ceil(seconds * 1000.0)))
+
+
 def _scaled(values: Int64Array, quantum: float) -> FloatArray:
     return np.multiply(values, quantum, dtype=np.float64)
 
@@ -70,8 +83,8 @@ def build_frame(source: Source, x0: float, x1: float, pixel: float) -> Frame:
     times = source.times
     if len(times) == 0 or x1 <= x0:
         return empty_frame(x0, x1, slot, pixel)
-    first = int(np.searchsorted(times, (x0 - slot) * 1000.0, side="left"))
-    stop = int(np.searchsorted(times, (x1 + slot) * 1000.0, side="right"))
+    first = int(np.searchsorted(times, ms_at_or_after(x0 - slot), side="left"))
+    stop = int(np.searchsorted(times, ms_at_or_before(x1 + slot), side="right"))
     first = max(0, first - 1)
     stop = min(len(times), stop)
     if stop <= first:

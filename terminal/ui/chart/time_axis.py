@@ -4,9 +4,10 @@ same ticks for the grid."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
-import pyqtgraph as pg
+from terminal.ui.chart.lean_axis import LeanAxis
 
 MINUTE, HOUR, DAY = 60, 3600, 86_400
 _FIXED = (MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY)
@@ -49,6 +50,7 @@ def time_ticks(x0: float, x1: float, pixels: float, min_px: float = MIN_LABEL_PX
     return float(months * 30 * DAY), ticks
 
 
+@functools.lru_cache(maxsize=1024)  # a pan redraws the same ticks frame after frame
 def time_label(seconds: float, step: float) -> str:
     moment = dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
     if step >= 360 * DAY:
@@ -60,11 +62,11 @@ def time_label(seconds: float, step: float) -> str:
     return moment.strftime("%H:%M")
 
 
-class TimeAxis(pg.AxisItem):  # type: ignore[misc]
+class TimeAxis(LeanAxis):
     """Bottom axis for x in UTC epoch seconds."""
 
     def __init__(self) -> None:
-        super().__init__(orientation="bottom")
+        super().__init__("bottom")
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         step, ticks = time_ticks(minVal, maxVal, size)

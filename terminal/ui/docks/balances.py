@@ -13,6 +13,7 @@ from terminal.ui import formatting as fmt
 from terminal.ui import theme
 from terminal.ui.docks.base import SessionDock
 from terminal.ui.table_model import RIGHT, Column, RowTableModel
+from terminal.ui.throttle import Throttle
 
 VALUATION = "USDT"
 _PAR = {"USDT": Decimal(1)}  # the valuation asset itself
@@ -66,6 +67,7 @@ class BalancesDock(SessionDock):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._revalue = Throttle(self._refresh, parent=self)
         self.equity = QLabel()
         self.equity.setFont(theme.mono_font())
         body = QWidget()
@@ -77,12 +79,14 @@ class BalancesDock(SessionDock):
 
     def on_bind(self, session: Session) -> None:
         self.listen(session.account.changed, lambda _: self._refresh())
-        self.listen(session.market.changed, lambda change: self._refresh() if change.tickers else None)
+        # Valuations follow tickers four times a second; the balances themselves show at once.
+        self.listen(session.market.changed, lambda change: self._revalue() if change.tickers else None)
         if not session.venue.permissions.can_read:
             self.equity.setText("No API key: balances need a key (see the profile).")
         self._refresh()
 
     def on_unbind(self) -> None:
+        self._revalue.cancel()
         self.model.clear()
         self.equity.clear()
 

@@ -14,6 +14,7 @@ from terminal.ui import formatting as fmt
 from terminal.ui import theme
 from terminal.ui.docks.base import SessionDock
 from terminal.ui.table_model import RIGHT, Column, RowTableModel
+from terminal.ui.throttle import Throttle
 from terminal.venues.base import Topic
 
 
@@ -78,6 +79,8 @@ class MarketsDock(SessionDock):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self._changed: set[str] = set()  # tickers changed since the table was last refreshed
+        self._refresh = Throttle(self._show_tickers, parent=self)
         self.table.clicked.connect(self._select)
         self.table.activated.connect(self._select)
         body = QWidget()
@@ -98,6 +101,8 @@ class MarketsDock(SessionDock):
         self._apply_filter(self.filter.text())
 
     def on_unbind(self) -> None:
+        self._refresh.cancel()
+        self._changed.clear()
         self.model.clear()
 
     def on_symbol(self, symbol: str) -> None:
@@ -106,11 +111,17 @@ class MarketsDock(SessionDock):
             self.table.selectRow(row)
 
     def _on_market(self, change: MarketChange) -> None:
-        if not change.tickers or self.session is None:
+        if change.tickers and self.session is not None:
+            self._changed.update(change.tickers)
+            self._refresh()
+
+    def _show_tickers(self) -> None:
+        changed, self._changed = self._changed, set()
+        if self.session is None:
             return
         tickers = self.session.market.tickers
         instruments = self.session.venue.instruments
-        self.model.update({s: _Row(instruments[s], tickers[s]) for s in change.tickers if s in instruments})
+        self.model.update({s: _Row(instruments[s], tickers[s]) for s in changed if s in instruments and s in tickers})
 
     def _select(self, index: QModelIndex) -> None:
         symbol = self.model.key_at(index.row())

@@ -12,7 +12,7 @@ from decimal import Decimal
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from terminal.domain.decimals import ZERO, DecimalParseError, is_multiple, parse_decimal
 from terminal.domain.enums import OrderType, Side, TimeInForce
@@ -293,7 +293,7 @@ class TicketForm(QWidget):
             self.draft = Draft(None, ())
             w.problems.show_problems((), ())
             self._mark_fields(set())
-            w.estimate.clear()
+            _show(w.estimate, "")
             self._finish(blocker or "Choose a symbol to trade")
             return
         self.draft = draft = draft_order(ticket, instrument, session.manager.check)
@@ -304,7 +304,7 @@ class TicketForm(QWidget):
         w.problems.show_problems(tuple(errors), fillable)
         self._mark_fields({problem.field for problem in errors})
         if draft.candidate is None:
-            w.estimate.clear()
+            _show(w.estimate, "")
         else:
             book = session.market.books.get(instrument.symbol)
             cost = estimate(
@@ -315,7 +315,7 @@ class TicketForm(QWidget):
                 best_bid=book.best_bid if book else None,
                 best_ask=book.best_ask if book else None,
             )
-            w.estimate.setText(estimate_text(cost, instrument))
+            _show(w.estimate, estimate_text(cost, instrument))
         permissions = session.venue.permissions
         if not permissions.can_trade:
             reason: str | None = f"Read-only API key: {permissions.reason or 'this key may not trade'}"
@@ -330,10 +330,16 @@ class TicketForm(QWidget):
     def _finish(self, reason: str | None, calm: bool = False) -> None:
         w = self.widgets
         colours = theme.current()
-        w.reason.setStyleSheet(f"color: {colours.muted if calm else colours.warn};")
-        w.submit.setText(submit_label(self.draft.candidate, self.side(), self.instrument))
+        # Only what changed is set: a style sheet set again re-polishes the widget and its layout,
+        # and this runs at every frame the book moves.
+        style = f"color: {colours.muted if calm else colours.warn};"
+        if w.reason.styleSheet() != style:
+            w.reason.setStyleSheet(style)
+        label = submit_label(self.draft.candidate, self.side(), self.instrument)
+        if w.submit.text() != label:
+            w.submit.setText(label)
         w.submit.setEnabled(reason is None)
-        w.reason.setText(reason or "")
+        _show(w.reason, reason or "")
         w.reason.setVisible(bool(reason))
         if self._refused is not None and self._refused != self.draft.request:
             self._dismiss_repeat()
@@ -512,3 +518,9 @@ class TicketForm(QWidget):
         self.widgets.submit.setStyleSheet(
             f"QPushButton:enabled {{ background: {colour}; color: white; font-weight: bold; }}"
         )
+
+
+def _show(label: QLabel, text: str) -> None:
+    """Set a label's text only if it differs: ``QLabel.clear`` and a new text re-lay out the form."""
+    if label.text() != text:
+        label.setText(text)
