@@ -9,6 +9,7 @@ from pathlib import Path
 
 from terminal.bench import chart, gui_load, ingest, startup
 from terminal.bench.child import BenchmarkFailed
+from terminal.bench.compare import BaselineError, comparison, load_baseline
 from terminal.bench.report import Result, machine, table, write_json
 
 # In order of running; "memory" streams for ten minutes (thirty seconds with --quick).
@@ -26,7 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a short pass (about a minute)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures as JSON")
     parser.add_argument("--only", choices=sorted(SUITES), action="append", help="run only these suites")
+    parser.add_argument(
+        "--compare", type=Path, metavar="PATH", help="compare with earlier figures (e.g. resources/bench/results.json)"
+    )
     args = parser.parse_args(argv)
+    try:
+        baseline = load_baseline(args.compare) if args.compare is not None else None
+    except BaselineError as exc:
+        parser.error(str(exc))
     info = machine()
     print(f"machine: {info['cpu']} ({info['cores']} cores), {info['os']}, Python {info['python']}")
     results: list[Result] = []
@@ -39,10 +47,16 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
             print(f"{name} failed: {exc}", file=sys.stderr)
     print(table(results))
+    worse = 0
+    if baseline is not None:
+        text, worse = comparison(results, baseline)
+        print(f"\ncompared with {args.compare}:\n{text}")
+        if worse:
+            print(f"{worse} figure(s) worse than before by more than 10 %", file=sys.stderr)
     if args.json is not None:
         write_json(args.json, results)
         print(f"wrote {args.json}")
-    return 1 if failed else 0
+    return 1 if failed or worse else 0
 
 
 if __name__ == "__main__":

@@ -178,12 +178,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_load(quick: bool) -> list[Result]:
-    seconds, warmup = ("5", "2") if quick else ("20", "4")
+    seconds, warmup = ("4", "1.5") if quick else ("20", "4")
     return run_child("terminal.bench.gui_load", ["--seconds", seconds, "--warmup", warmup])
 
 
 def run_memory(quick: bool) -> list[Result]:
-    hold = "30" if quick else "600"
+    hold = "20" if quick else "600"
     return run_child("terminal.bench.gui_load", ["--rates", "", "--warmup", "2", "--hold", hold])
 
 

@@ -84,7 +84,7 @@ def rate(ingest: Callable[[Sequence[bytes]], None], messages: Sequence[bytes], s
 
 def run(quick: bool) -> list[Result]:
     messages = load_messages()
-    seconds = 2.0 if quick else 8.0
+    seconds = 1.0 if quick else 8.0
     sides = [orjson.loads(raw)["data"][0] for raw in messages]
     levels = sum(len(side["b"]) + len(side["a"]) for side in sides) / (2 * len(sides))
     what = f"{len(messages)} recorded v1 depth messages, {levels:.0f} levels a side on average, one core"

@@ -63,15 +63,21 @@ def machine() -> dict[str, object]:
         "numpy": _package("numpy"),
         "orjson": _package("orjson"),
         "ccxt": _package("ccxt"),
+        "finplot": _package("finplot"),
     }
+
+
+def number(value: float) -> str:
+    """Four significant digits, without exponents: 79,438 / 26.59 / 0.4251."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
 def table(results: list[Result]) -> str:
     rows = [("benchmark", "ours", "peer", "ratio", "note")]
     for r in results:
-        peer = f"{r.peer_value:,.4g} {r.unit}" if r.peer_value is not None else "-"
+        peer = f"{number(r.peer_value)} {r.unit}" if r.peer_value is not None else "-"
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
-        rows.append((r.name, f"{r.value:,.4g} {r.unit}", peer, ratio, r.note))
+        rows.append((r.name, f"{number(r.value)} {r.unit}", peer, ratio, r.note))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []
     for row in rows:

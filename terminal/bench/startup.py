@@ -62,7 +62,7 @@ def _top_levels() -> list:  # type: ignore[type-arg]
 
 
 def run(quick: bool) -> list[Result]:
-    runs = 2 if quick else 5
+    runs = 1 if quick else 5
     times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="terminal-bench-") as directory:
         for attempt in range(runs + 1):  # the first run warms the disk cache and writes bytecode: not counted

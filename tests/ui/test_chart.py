@@ -167,6 +167,8 @@ def test_the_crosshair_reads_out_the_candle_under_the_mouse(qtbot: QtBot, dock: 
     assert f"O {format_decimal(candle.open, tick, grouping=True)}" in text
     assert f"V {format_decimal(candle.volume, step, grouping=True)}" in text
     assert chart.crosshair.vertical.isVisible() and chart.crosshair.vertical.value() == x
+    assert chart.readout.cursorPosition() == 0  # a readout wider than the chart shows its start (the date)
+    assert chart.readout.isReadOnly()
 
 
 def test_open_orders_are_lines_at_their_price_and_fills_are_markers(

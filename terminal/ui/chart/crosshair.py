@@ -80,8 +80,15 @@ class Crosshair(QObject):
         """The candle under the mouse, or the live one; call again when the data changes."""
         data = self.data
         if data is None or not len(data.series):
-            self.readout.setText("")
+            _show(self.readout, "")
             return
         index = data.series.index_of(self.hovered) if self.hovered is not None else None
         candle = data.series.candle(-1 if index is None else index)
-        self.readout.setText(readout_text(candle, data.series.interval, self.tick, self.step))
+        _show(self.readout, readout_text(candle, data.series.interval, self.tick, self.step))
+
+
+def _show(readout: QLineEdit, text: str) -> None:
+    """A new text, shown from its start (the date) when it is wider than the chart."""
+    if readout.text() != text:
+        readout.setText(text)
+        readout.setCursorPosition(0)
