@@ -121,18 +121,25 @@ async def measure(args: argparse.Namespace) -> list[Result]:
 
 async def _hold(terminal: LiveTerminal, seconds: float, rate: int, started_mb: float) -> list[Result]:
     """Stream at ``rate`` for ``seconds``; resident size at the start, at the end, and its growth over
-    the last four fifths (after caches and the chart's history have filled)."""
+    the last four fifths (after caches and the chart's history have filled), sampled every tenth."""
     await terminal.set_feed_rate(rate)
     began = time.monotonic()
-    await asyncio.sleep(seconds / 5)
-    settled_mb = _mb()
-    await asyncio.sleep(seconds - (time.monotonic() - began))
-    final_mb = _mb()
+    samples: list[tuple[float, float]] = []
+    for tenth in range(1, 11):
+        await asyncio.sleep(max(0.0, began + seconds * tenth / 10 - time.monotonic()))
+        samples.append((seconds * tenth / 10, _mb()))
+    settled_mb, final_mb = samples[1][1], samples[-1][1]
     span = _span(seconds)
+    trend = ", ".join(f"{_span(at)} {mb:.0f}" for at, mb in samples)
     what = f"full main window, demo feed {rate} msg/s over {len(SYMBOLS)} symbols"
     return [
         Result("memory.rss_mb@start", started_mb, "MB", note=f"resident size at the first live frame, {what}"),
-        Result(f"memory.rss_mb@{span}", final_mb, "MB", note=f"resident size after {span} of streaming, {what}"),
+        Result(
+            f"memory.rss_mb@{span}",
+            final_mb,
+            "MB",
+            note=f"resident size after {span} of streaming, {what}; samples (MB): {trend}",
+        ),
         Result(
             "memory.rss_growth_mb",
             final_mb - settled_mb,
@@ -143,7 +150,7 @@ async def _hold(terminal: LiveTerminal, seconds: float, rate: int, started_mb: f
 
 
 def _span(seconds: float) -> str:
-    return f"{seconds / 60:g}min" if seconds >= 60 else f"{seconds:g}s"
+    return f"{seconds / 60:.3g}min" if seconds >= 60 else f"{seconds:.3g}s"
 
 
 def _rates(text: str) -> list[int]:
