@@ -3,7 +3,6 @@ places), and the value axis' tick levels equal pyqtgraph's at any range."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -15,10 +14,9 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainter, QPicture
 from pytestqt.qtbot import QtBot
 
-from terminal.ui.chart.chart_data import ChartData
 from terminal.ui.chart.chart_view import ChartView
-from terminal.ui.chart.synthetic import synthetic_series
 from terminal.ui.chart.value_axis import ValueAxis
+from tests.support.chart_view import shown_chart
 
 
 def _point(p: QPointF) -> tuple[float, float]:
@@ -44,14 +42,7 @@ def _specs(axis: Any, generate: Any) -> tuple[Any, ...]:
 
 @pytest.fixture
 def chart(qtbot: QtBot) -> ChartView:
-    view = ChartView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    data = ChartData(synthetic_series(50_000))
-    data.sync()
-    view.set_data(data, Decimal("0.01"), Decimal("0.0001"))
+    view, _ = shown_chart(qtbot, 50_000)
     return view
 
 

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from terminal.domain.market import Candle
 from terminal.ui.chart.chart_data import ChartData
 from terminal.ui.chart.chart_view import ChartView
-from terminal.ui.chart.synthetic import synthetic_series
+from tests.support.chart_view import shown_chart
 
 
 class _Paints(QObject):
@@ -35,14 +35,7 @@ def _flush() -> None:
 
 @pytest.fixture
 def chart(qtbot: QtBot) -> tuple[ChartView, ChartData, _Paints]:
-    view = ChartView()
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    data = ChartData(synthetic_series(20_000))
-    data.sync()
-    view.set_data(data, Decimal("0.01"), Decimal("0.0001"))
+    view, data = shown_chart(qtbot, 20_000)
     view.show_last(120)
     paints = _Paints(view.graphics.viewport())
     qtbot.waitUntil(lambda: len(paints.rects) > 0)  # the first paint of the candles
