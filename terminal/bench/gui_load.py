@@ -44,6 +44,13 @@ class Probes:
         self.stream.install()
         self.lag.start()
 
+    def quiet(self) -> None:
+        """Stop sampling and let go of every sample (for the memory hold)."""
+        self.lag.stop()
+        self.paints.uninstall()
+        self.stream.uninstall()
+        self.reset()
+
     def reset(self) -> None:
         self.lag.reset()
         self.paints.reset()
@@ -112,6 +119,7 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                 await asyncio.sleep(args.seconds)
                 results.extend(_load_results(rate, probes, terminal))
             if args.hold:
+                probes.quiet()  # their samples would grow for as long as the hold: measure the terminal alone
                 results.extend(await _hold(terminal, args.hold, args.hold_rate, started_mb))
         finally:
             await terminal.set_feed_rate(0)
