@@ -47,8 +47,7 @@ class Probes:
     def quiet(self) -> None:
         """Stop sampling and let go of every sample (for the memory hold)."""
         self.lag.stop()
-        self.paints.uninstall()
-        self.stream.uninstall()
+        self.paints.recording = False
         self.reset()
 
     def reset(self) -> None:

@@ -68,9 +68,11 @@ class LadderPaints:
         self.paints = 0
         self.latencies_ms: list[float] = []
         self.first_live: float | None = None  # time.time() of the first paint that showed a book
+        self.recording = True  # off: paints are counted, latencies no longer kept
         self._listeners: list[Callable[[], None]] = []
         self._last: OrderBook | None = None
         self._original: Callable[[LadderView, QPaintEvent], None] | None = None
+        self._patched: Callable[[LadderView, QPaintEvent], None] | None = None
 
     def install(self) -> None:
         original = LadderView.paintEvent
@@ -82,6 +84,9 @@ class LadderPaints:
             probe._painted(view._book)
 
         LadderView.paintEvent = paint_event  # type: ignore[method-assign]
+        # Kept for the life of the probe: Qt's bindings may still hold on to the override they found
+        # after it is uninstalled, and a freed one crashes the next paint.
+        self._patched = paint_event
 
     def uninstall(self) -> None:
         if self._original is not None:
@@ -101,7 +106,8 @@ class LadderPaints:
             return
         now = time.time()
         self._last = book
-        self.latencies_ms.append(now * 1000 - book.time_ms)
+        if self.recording:
+            self.latencies_ms.append(now * 1000 - book.time_ms)
         if self.first_live is None:
             self.first_live = now
             for listener in self._listeners:
