@@ -121,8 +121,7 @@ async def measure(args: argparse.Namespace) -> list[Result]:
                 probes.quiet()  # their samples would grow for as long as the hold: measure the terminal alone
                 results.extend(await _hold(terminal, args.hold, args.hold_rate, started_mb))
         finally:
-            await terminal.set_feed_rate(0)
-            await terminal.close()
+            await terminal.close()  # stops the demo exchange too
     return results
 
 
