@@ -22,6 +22,7 @@ from terminal.storage.paths import default_paths
 from terminal.storage.profiles import Profile, ProfileBook, ProfileError, ProfileStore
 from terminal.storage.profiles import Venue as VenueKind
 from terminal.ui import theme
+from terminal.ui.icon import app_icon
 
 if TYPE_CHECKING:
     from terminal.app.controller import Controller
@@ -54,7 +55,10 @@ def run(args: argparse.Namespace, secret: str | None) -> int:
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    app.setWindowIcon(app_icon())
     app.setApplicationName("trading-terminal")
+    # Wayland shows no window icon: compositors find it through the desktop entry this names.
+    app.setDesktopFileName("trading-terminal")
     app.setQuitOnLastWindowClosed(False)
     theme.apply(app, args.theme)
     loop = qasync.QEventLoop(app)
