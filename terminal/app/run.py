@@ -72,6 +72,7 @@ def run(args: argparse.Namespace, secret: str | None) -> int:
     from terminal.storage.secrets import SecretStore
 
     window = AppWindow(paths.window_settings_file)
+    window.paths = paths  # where Help > Logs and journal points
     window.attach_log(logs.buffer)
     controller = Controller(
         window,

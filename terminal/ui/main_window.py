@@ -21,6 +21,7 @@ from terminal import __version__
 from terminal.session.order_manager import Notice
 from terminal.session.session import Session
 from terminal.storage.log_buffer import LogBuffer
+from terminal.storage.paths import AppPaths
 from terminal.ui import theme
 from terminal.ui.chart.chart_dock import ChartDock
 from terminal.ui.docks.balances import BalancesDock
@@ -30,6 +31,7 @@ from terminal.ui.docks.log import LogDock
 from terminal.ui.docks.markets import MarketsDock
 from terminal.ui.docks.orders import OrdersDock
 from terminal.ui.docks.trades import TradesDock
+from terminal.ui.help_menu import HelpMenu
 from terminal.ui.ladder.ladder_dock import LadderDock
 from terminal.ui.rate_banner import RateBanner
 from terminal.ui.status_bar import StatusBar
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.toasts = Toasts(self)
         self.actions_ = TradingActions(self)
+        self.paths: AppPaths | None = None  # the app's directories, for Help > Logs and journal
         self._build_toolbar()
         self._build_menus()
         self._wire()
@@ -204,6 +207,8 @@ class MainWindow(QMainWindow):
             action = QAction(name.capitalize(), self)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             themes.addAction(action)
+        self.help_menu = HelpMenu(self)
+        self.menuBar().addMenu(self.help_menu)
 
     def set_theme(self, name: str) -> None:
         app = QApplication.instance()
