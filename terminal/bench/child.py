@@ -1,10 +1,12 @@
-"""Run a benchmark program in a fresh Python process and read its figures (one JSON line on stdout)."""
+"""Run a benchmark program in a fresh Python process and read its figures (one JSON line on stdout,
+written by ``emit``)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from dataclasses import asdict
 
 import orjson
 
@@ -29,3 +31,9 @@ def run_child(module: str, arguments: list[str], timeout: float = TIMEOUT_S) -> 
         errors = done.stderr.decode(errors="replace").strip().splitlines()[-15:]
         raise BenchmarkFailed(f"{module} exited with {done.returncode}:\n" + "\n".join(errors))
     return [Result(**row) for row in orjson.loads(lines[-1])]
+
+
+def emit(results: list[Result]) -> None:
+    """The child's side: its figures as the one JSON line ``run_child`` reads."""
+    sys.stdout.write(orjson.dumps([asdict(r) for r in results]).decode() + "\n")
+    sys.stdout.flush()

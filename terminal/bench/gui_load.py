@@ -9,12 +9,9 @@ import asyncio
 import sys
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
-import orjson
-
-from terminal.bench.child import run_child
+from terminal.bench.child import emit, run_child
 from terminal.bench.live_window import LiveTerminal, offscreen, open_terminal
 from terminal.bench.probes import CpuClock, LadderPaints, LoopLag, StreamCounter, WindowFrames, percentile
 from terminal.bench.report import Result
@@ -185,8 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     with loop:
         results = loop.run_until_complete(measure(args))
-    sys.stdout.write(orjson.dumps([asdict(r) for r in results]).decode() + "\n")
-    sys.stdout.flush()
+    emit(results)
     return 0
 
 

@@ -57,7 +57,7 @@ async def open_terminal(directory: Path, demo_arguments: list[str]) -> LiveTermi
     controller = Controller(
         window,
         ProfileStore(directory / "profiles.json"),
-        SecretStore(null.Keyring()),
+        SecretStore(null.Keyring()),  # type: ignore[no-untyped-call]
         demo_arguments=demo_arguments,
         journal_file=directory / "journal.sqlite3",
     )

@@ -83,14 +83,14 @@ class LadderPaints:
             original(view, event)
             probe._painted(view._book)
 
-        LadderView.paintEvent = paint_event  # type: ignore[method-assign]
+        LadderView.paintEvent = paint_event  # type: ignore[method-assign, assignment]
         # Kept for the life of the probe: Qt's bindings may still hold on to the override they found
         # after it is uninstalled, and a freed one crashes the next paint.
         self._patched = paint_event
 
     def uninstall(self) -> None:
         if self._original is not None:
-            LadderView.paintEvent = self._original  # type: ignore[method-assign]
+            LadderView.paintEvent = self._original  # type: ignore[method-assign, assignment]
             self._original = None
 
     def on_first_live(self, callback: Callable[[], None]) -> None:
@@ -142,7 +142,7 @@ class StreamCounter:
         self._original: Callable[[Any], Any] | None = None
 
     def install(self) -> None:
-        original = market_stream.decode_public
+        original: Callable[[Any], Any] = getattr(market_stream, "decode_public")  # noqa: B009 - patched below
         self._original = original
         topics = self.topics
 
@@ -151,11 +151,11 @@ class StreamCounter:
                 topics[str(message.get("topic", "control"))] += 1
             return original(message)
 
-        market_stream.decode_public = counting  # type: ignore[assignment]
+        setattr(market_stream, "decode_public", counting)  # noqa: B010 - the module's own name, replaced
 
     def uninstall(self) -> None:
         if self._original is not None:
-            market_stream.decode_public = self._original  # type: ignore[assignment]
+            setattr(market_stream, "decode_public", self._original)  # noqa: B010
             self._original = None
 
     def reset(self) -> None:

@@ -9,17 +9,15 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
-import orjson
-
-from terminal.bench.child import run_child
+from terminal.bench.child import emit, run_child
 from terminal.bench.report import Result
 
 
 def _child(spawned_at: float, directory: Path) -> int:
     from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     from terminal.app import run as app_run
     from terminal.app.main import main as terminal_main
@@ -35,7 +33,7 @@ def _child(spawned_at: float, directory: Path) -> int:
     def shown() -> None:
         assert paints.first_live is not None
         seconds.append(paints.first_live - spawned_at)
-        views = [w for w in _top_levels() if w.findChild(LadderView) is not None]
+        views = [w for w in QApplication.topLevelWidgets() if w.findChild(LadderView) is not None]
         for window in views:
             QTimer.singleShot(0, window.close)
 
@@ -51,14 +49,8 @@ def _child(spawned_at: float, directory: Path) -> int:
         "s",
         note="process start to the first ladder repaint showing a demo book (terminal main, demo child started)",
     )
-    sys.stdout.write(orjson.dumps([asdict(result)]).decode() + "\n")
+    emit([result])
     return 0
-
-
-def _top_levels() -> list:  # type: ignore[type-arg]
-    from PySide6.QtWidgets import QApplication
-
-    return list(QApplication.topLevelWidgets())
 
 
 def run(quick: bool) -> list[Result]:

@@ -115,3 +115,10 @@ def run_examples(example: Callable[[st.DataObject], None], count: int) -> None:
         example(data)
 
     examples()
+
+
+def require_qt_exception_capture(request: pytest.FixtureRequest) -> None:
+    """pytest-qt turns an exception inside a Qt slot or event handler into a failure only with its
+    capture on: a fuzz test that never crashes must run with it."""
+    assert not request.config.getini("qt_no_exception_capture")
+    assert request.node.get_closest_marker("qt_no_exception_capture") is None

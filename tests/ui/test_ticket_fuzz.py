@@ -24,7 +24,14 @@ from terminal.domain.decimals import ceil_to, decimals_of, floor_to
 from terminal.domain.enums import OrderType
 from terminal.ui.ticket import TicketDock
 from tests.support.fuzz_input import number_text, paste, plain_text, type_keys
-from tests.support.fuzz_session import SYMBOL, FuzzSession, Tally, fuzz_session, run_examples
+from tests.support.fuzz_session import (
+    SYMBOL,
+    FuzzSession,
+    Tally,
+    fuzz_session,
+    require_qt_exception_capture,
+    run_examples,
+)
 from tests.support.logged_errors import LoggedErrors, logged_errors
 from tests.support.qt import wait
 from tests.support.request_guard import VENUE_RULES, WireCall, describe, order_problems
@@ -310,9 +317,7 @@ def _control(qtbot: QtBot, live: Live) -> None:
 def test_fuzzed_ticket_input_never_crashes_and_sends_only_valid_orders(
     qtbot: QtBot, live: Live, request: pytest.FixtureRequest
 ) -> None:
-    # pytest-qt turns an exception inside a Qt slot or event handler into a failure only with its capture on.
-    assert not request.config.getini("qt_no_exception_capture")
-    assert request.node.get_closest_marker("qt_no_exception_capture") is None
+    require_qt_exception_capture(request)
     with logged_errors() as errors:
         _control(qtbot, live)
         fuzz = TicketFuzz(qtbot, live, errors)
