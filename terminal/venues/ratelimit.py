@@ -9,6 +9,8 @@ so the pacing can be tested without waiting.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import contextlib
 import heapq
 import itertools
 import time
@@ -54,7 +56,7 @@ class _ClassState:
     rate: Rate
     sent: deque[float] = field(default_factory=deque)
     paused_until: float = 0.0
-    waiters: list[tuple[int, int, asyncio.Future[None]]] = field(default_factory=list)
+    waiters: list[tuple[int, int, asyncio.Future[float]]] = field(default_factory=list)
     pump: asyncio.Task[None] | None = None
 
     def forget_old(self, now: float) -> None:
@@ -78,7 +80,8 @@ class _ClassState:
 
 
 class RateLimiter:
-    """Paces requests per class. ``acquire`` returns when a request may be sent."""
+    """Paces requests per class. ``acquire`` returns when a request may be sent, with the time of the
+    grant; ``answered`` with that time once the request is done counts it from then instead."""
 
     def __init__(self, rates: Mapping[str, Rate], clock: Clock | None = None) -> None:
         self._clock = clock or MonotonicClock()
@@ -87,14 +90,15 @@ class RateLimiter:
         self._banned_until: float | None = None
         self._ban_message = ""
 
-    async def acquire(self, request_class: str, priority: int = 0, max_wait: float | None = None) -> None:
-        """Wait for a slot. With ``max_wait``, raise RateLimited at once if the wait would be longer."""
+    async def acquire(self, request_class: str, priority: int = 0, max_wait: float | None = None) -> float:
+        """Wait for a slot; the time it was granted. With ``max_wait``, raise RateLimited at once if the
+        wait would be longer."""
         self._raise_if_banned()
         state = self._states[request_class]
         now = self._clock.now()
         if state.live_waiters() == 0 and state.delay(now) <= 0:
             state.sent.append(now)
-            return
+            return now
         if max_wait is not None:
             expected = self._expected_wait(state, now)
             if expected > max_wait:
@@ -104,19 +108,29 @@ class RateLimiter:
                     retry_after=expected,
                 )
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
+        future: asyncio.Future[float] = loop.create_future()
         heapq.heappush(state.waiters, (priority, next(self._sequence), future))
         # A limiter outlives sessions (it belongs to an API key), and so may outlive a loop.
         if state.pump is None or state.pump.done() or state.pump.get_loop() is not loop:
             state.pump = asyncio.create_task(self._pump(state), name=f"ratelimit-{request_class}")
         try:
-            await future
+            return await future
         except asyncio.CancelledError:
             # The caller gave up. If nobody else waits, the pump has nothing to wait for either.
             if state.live_waiters() == 0 and state.pump is not None and not state.pump.done():
                 state.pump.cancel()
                 state.pump = None  # a cancelled task is not done() yet: the next waiter must start its own
             raise
+
+    def answered(self, request_class: str, granted: float) -> None:
+        """The request granted at ``granted`` is done (answered or failed): the venue has seen it by
+        now, so it counts in the window from now. Counted from the grant, a request held up between
+        grant and send (a busy loop, a connection being opened) would reach the venue in the same
+        window as the next ones, and the venue would answer 429 to a client that paced itself."""
+        state = self._states[request_class]
+        with contextlib.suppress(ValueError):  # already out of the window: it still counts from now
+            state.sent.remove(granted)
+        bisect.insort(state.sent, self._clock.now())
 
     def pause(self, request_class: str, seconds: float) -> None:
         """The venue answered 429: send nothing of this class for ``seconds``."""
@@ -180,7 +194,7 @@ class RateLimiter:
             if future.done():  # the caller gave up (cancelled) or the class was banned
                 continue
             state.sent.append(now)
-            future.set_result(None)
+            future.set_result(now)
 
 
 class LimiterRegistry:

@@ -35,6 +35,33 @@ async def test_up_to_the_limit_at_once_then_one_window_later() -> None:
     assert [n for n, _ in grants] == ["0", "1", "2", "3", "4"]
 
 
+async def test_a_request_counts_from_its_answer_so_a_late_send_cannot_crowd_the_next_window() -> None:
+    clock = FakeClock()
+    limiter = _limiter(clock)
+    first = await limiter.acquire("q")
+    second = await limiter.acquire("q")
+    assert first == second == 0
+    await clock.advance(0.4)  # the two were held up on their way (a busy loop, a new connection)
+    limiter.answered("q", first)
+    limiter.answered("q", second)
+    grants: list[tuple[str, float]] = []
+    task = asyncio.create_task(_acquire_at(limiter, clock, grants, "third"))
+    await clock.advance(0.99)
+    assert grants == []  # counted from their grants, it would have gone at 1.0
+    await clock.advance(0.02)
+    await task
+    assert grants == [("third", pytest.approx(1.4, abs=1e-5))]  # a window after the venue saw them
+
+
+async def test_an_answer_after_its_grant_left_the_window_still_counts() -> None:
+    clock = FakeClock()
+    limiter = _limiter(clock, limit=1)
+    granted = await limiter.acquire("q")
+    await clock.advance(1.5)  # a slow answer: the grant itself is out of the window by now
+    limiter.answered("q", granted)
+    assert limiter.status("q").headroom == 0
+
+
 async def test_cancels_go_before_new_orders_waiting_in_the_same_class() -> None:
     clock = FakeClock()
     limiter = _limiter(clock, limit=1)

@@ -210,7 +210,7 @@ class HashKeyTransport:
     ) -> Any:
         if max_wait is None and not endpoint.idempotent:
             max_wait = self._order_max_wait
-        await self.limiter.acquire(endpoint.rate_class, endpoint.priority, max_wait=max_wait)
+        granted = await self.limiter.acquire(endpoint.rate_class, endpoint.priority, max_wait=max_wait)
         url, content, headers = self._build(endpoint, params, json_body)
         log.debug("-> %s %s %s", endpoint.method, endpoint.path, _redact(params))
         started = time.perf_counter()
@@ -223,6 +223,8 @@ class HashKeyTransport:
             if endpoint.idempotent:
                 raise VenueUnavailable("", reason) from None
             raise UnknownOutcome("", f"{reason}; the request may or may not have been executed") from None
+        finally:
+            self.limiter.answered(endpoint.rate_class, granted)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug("<- %s %s %d in %.0f ms", endpoint.method, endpoint.path, response.status_code, elapsed_ms)
         return self._result(endpoint, response)
