@@ -51,9 +51,13 @@ def test_the_licence_is_mit_and_the_metadata_points_at_it() -> None:
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License")
     assert "Copyright (c) 2026 the trading-terminal authors" in text
-    project = _pyproject()["project"]
-    assert project["license"] == {"file": "LICENSE"}
-    assert "License :: OSI Approved :: MIT License" in project["classifiers"]
+    pyproject = _pyproject()
+    project = pyproject["project"]
+    assert project["license"] == "MIT"  # PEP 639: an SPDX expression …
+    assert project["license-files"] == ["LICENSE"]
+    # … which setuptools knows from 77 on, and refuses next to a licence classifier.
+    assert "setuptools>=77" in pyproject["build-system"]["requires"]
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")]
 
 
 def test_the_project_metadata_is_complete() -> None:
