@@ -15,9 +15,11 @@ from PySide6.QtCore import QObject, Signal
 
 from terminal.app.connect import connect
 from terminal.app.demo_process import DemoProcess, DemoProcessError
+from terminal.app.preferences import Preferences
 from terminal.session.frame_clock import FrameClock
 from terminal.session.order_manager import Notice
 from terminal.session.session import Session
+from terminal.storage.app_settings import SettingsStore
 from terminal.storage.journal import Journal, JournalError
 from terminal.storage.profiles import Profile, ProfileBook, ProfileStore
 from terminal.storage.profiles import Venue as VenueKind
@@ -39,7 +41,9 @@ class Controller(QObject):
         store: ProfileStore,
         secrets: SecretStore,
         *,
-        fps: int = 60,
+        fps: int | None = None,
+        theme: str | None = None,
+        settings_store: SettingsStore | None = None,
         extra_profile: Profile | None = None,
         secret_override: str | None = None,
         demo_arguments: list[str] | None = None,
@@ -50,7 +54,7 @@ class Controller(QObject):
         self.window = window
         self.store = store
         self.secrets = secrets
-        self.clock = FrameClock(fps, self)
+        self.clock = FrameClock(fps or 60, self)
         self.demo = demo if demo is not None else DemoProcess(self)  # given: launched early by the app
         self.demo.setParent(self)
         self.book: ProfileBook = store.load()
@@ -69,6 +73,10 @@ class Controller(QObject):
         self.demo.restored.connect(self._demo_restored)
         self._dialog: ProfileDialog | None = None
         self._risk_dialog: RiskDialog | None = None
+        # Settings: saved in settings_store (None: defaults, not saved); --theme and --fps win for this run.
+        self.preferences = Preferences(window, self.clock, settings_store, store, theme=theme, fps=fps)
+        window.settings_requested.connect(self.preferences.open_dialog)
+        self.preferences.book_saved.connect(self._prefs_saved)
         for problem in self.book.problems:
             log.warning("%s", problem)
         self.clock.start()
@@ -114,6 +122,8 @@ class Controller(QObject):
             session = Session(connection.venue, profile.name, self.clock, journal=journal, limits=profile.risk)
             if journal_problem:
                 session.pause_trading(journal_problem)
+            saved = profile is not self.extra and self.book.find(profile.name) is not None
+            self.preferences.apply_profile(profile, saved, session)
             self.session = session
             self.window.status.bind(session)
             if connection.notice:
@@ -194,6 +204,12 @@ class Controller(QObject):
             if self.session is not None:
                 self.session.set_limits(profile.risk)
                 log.info("risk limits of %s saved and applied", profile.name)
+
+    def _prefs_saved(self, book: ProfileBook) -> None:
+        """The settings dialog wrote the current profile's preferences: hold the book as written."""
+        self.reload_profiles(book)
+        if self.profile is not None and self.profile is not self.extra:
+            self.profile = book.find(self.profile.name) or self.profile
 
     def _demo_outage(self, reason: str) -> None:
         log.error("demo exchange outage: %s", reason)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from terminal import __version__
 from terminal.app.demo_process import DEMO_FLAG
+from terminal.storage.app_settings import FPS_MAX, FPS_MIN, THEME_NAMES
 
 log = logging.getLogger("terminal.app")
 
@@ -27,8 +28,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--stream-url", help="the WebSocket base to which /quote/ws/v1, /quote/ws/v2, /api/v1/ws/… are appended"
     )
     parser.add_argument("--api-key", help=f"API key for --rest-url; its secret is read from ${SECRET_VARIABLE}")
-    parser.add_argument("--fps", type=int, default=60, help="frame-rate cap of the display (default 60)")
-    parser.add_argument("--theme", choices=("dark", "light"), default="dark", help="colours (default dark)")
+    parser.add_argument(
+        "--fps", type=int, help=f"frame-rate cap of the display, {FPS_MIN}-{FPS_MAX} (default: Settings, else 60)"
+    )
+    parser.add_argument("--theme", choices=THEME_NAMES, help="colours for this run (default: Settings, else dark)")
     parser.add_argument("--log-level", default="INFO", help="level of the log file (default INFO)")
     parser.add_argument("--demo-rate", type=float, help="activity of the built-in demo exchange (actions/s/symbol)")
     args = parser.parse_args(argv)
@@ -36,6 +39,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--rest-url and --stream-url go together")
     if args.api_key and not args.rest_url:
         parser.error("--api-key needs --rest-url and --stream-url")
+    if args.fps is not None and not FPS_MIN <= args.fps <= FPS_MAX:
+        parser.error(f"--fps must be from {FPS_MIN} to {FPS_MAX}")
     if args.exit_after is not None and args.exit_after <= 0:
         parser.error("--exit-after needs a positive number of seconds")
     return args

@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from terminal.app.demo_process import DemoProcess
+from terminal.storage.app_settings import SettingsStore
 from terminal.storage.logs import setup_logging
 from terminal.storage.paths import default_paths
 from terminal.storage.profiles import Profile, ProfileBook, ProfileError, ProfileStore
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace, secret: str | None) -> int:
     # Wayland shows no window icon: compositors find it through the desktop entry this names.
     app.setDesktopFileName("trading-terminal")
     app.setQuitOnLastWindowClosed(False)
-    theme.apply(app, args.theme)
+    settings = SettingsStore(paths.settings_file)
+    theme.apply(app, args.theme or settings.load().theme)  # before any widget is built in its colours
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     demo_arguments = ["--rate", str(args.demo_rate)] if args.demo_rate else None
@@ -79,6 +81,8 @@ def run(args: argparse.Namespace, secret: str | None) -> int:
         ProfileStore(paths.profiles_file),
         SecretStore(),
         fps=args.fps,
+        theme=args.theme,
+        settings_store=settings,
         extra_profile=extra,
         secret_override=secret,
         demo_arguments=demo_arguments,

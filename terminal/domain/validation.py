@@ -284,6 +284,13 @@ def _max_qty(instrument: Instrument, market: bool) -> Decimal:
     return lot.market_max_qty if market and lot.market_max_qty is not None else lot.max_qty
 
 
+def validate_quantity(qty: Decimal, instrument: Instrument) -> list[Violation]:
+    """The rules a limit order's quantity breaks on its own (step, bounds), e.g. for a default size."""
+    if qty <= 0:
+        return [Violation("quantity", "positive", f"quantity {to_plain(qty)} must be above zero", instrument.step_size)]
+    return _quantity_rules(qty, instrument, _Fmt(instrument), market=False)
+
+
 def _quantity_rules(qty: Decimal, instrument: Instrument, fmt: _Fmt, market: bool) -> list[Violation]:
     out: list[Violation] = []
     step = instrument.step_size

@@ -1,8 +1,9 @@
 """What an order must pass before it may leave: the venue's rules, the user's risk limits, the repeat guard.
 
 Three answers are possible. A broken rule or a limit set to "block" refuses the order
-(``TicketError``). A limit set to "confirm", or the same order as one sent a moment ago (a double
-click, a repeating key), holds it until the user confirms exactly those concerns
+(``TicketError``). A limit set to "confirm", a confirmation the user asked for in the settings, or
+the same order as one sent a moment ago (a double click, a repeating key), holds it until the user
+confirms exactly those concerns
 (``NeedsConfirmation``). Anything else passes without a dialog: only what is risky is confirmed.
 """
 
@@ -12,6 +13,7 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
+from terminal.domain.confirmation import ConfirmRule, Origin, concern_key, reason, rules_to_confirm
 from terminal.domain.orders import OrderRequest
 from terminal.domain.risk import RiskAction, RiskBreach, RiskLimits
 from terminal.domain.validation import Violation
@@ -81,16 +83,25 @@ class OrderGate:
 
     def __init__(self, limits: RiskLimits | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits or RiskLimits()
+        self.confirm_rules: frozenset[ConfirmRule] = frozenset()  # the user's settings (confirmation.py)
         self.repeats = RepeatGuard()
         self._clock = clock
 
-    def judge(self, request: OrderRequest, breaches: list[RiskBreach], confirmed: Collection[str]) -> list[Concern]:
+    def judge(
+        self,
+        request: OrderRequest,
+        breaches: list[RiskBreach],
+        confirmed: Collection[str],
+        origin: Origin | None = None,
+    ) -> list[Concern]:
         """Raise TicketError for a blocked order; return the concerns still to be confirmed (none: send)."""
         concerns: list[Concern] = []
         for breach in breaches:
             if breach.action is RiskAction.BLOCK:
                 raise TicketError(f"Blocked by your risk limits: {breach.message}")
             concerns.append(Concern(str(breach.limit), breach.message))
+        for rule in rules_to_confirm(request, origin, self.confirm_rules):
+            concerns.append(Concern(concern_key(rule), reason(rule)))
         age = self.repeats.repeat_age(request, self._clock())
         if age is not None:
             concerns.append(Concern(REPEAT, f"The same order was sent {age * 1000:.0f} ms ago; it was not sent again."))

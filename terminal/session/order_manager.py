@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from terminal.domain.confirmation import Origin
 from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.order_state import (
     TransitionError,
@@ -110,7 +111,7 @@ class OrderManager:
             now_ms=int(time.time() * 1000),
         )
 
-    def _admit(self, request: OrderRequest, confirmed: Collection[str]) -> None:
+    def _admit(self, request: OrderRequest, confirmed: Collection[str], origin: Origin | None) -> None:
         """Raise TicketError unless ``request`` may leave now (NeedsConfirmation: only with a yes)."""
         if self.blocked:
             raise TicketError(f"Trading is paused: {self.blocked}")
@@ -130,20 +131,28 @@ class OrderManager:
             last_price=self.reference_price(request.symbol),
             open_orders=len(self._orders.working()),
         )
-        concerns = self.gate.judge(request, breaches, confirmed)
+        concerns = self.gate.judge(request, breaches, confirmed, origin)
         if concerns:
             raise NeedsConfirmation(concerns)
 
     # ---- placing ------------------------------------------------------------------------------
 
-    async def place(self, request: OrderRequest, *, source: str = "ticket", confirmed: Collection[str] = ()) -> Order:
+    async def place(
+        self,
+        request: OrderRequest,
+        *,
+        source: str = "ticket",
+        confirmed: Collection[str] = (),
+        origin: Origin | None = None,
+    ) -> Order:
         """Check, journal, send, and return the order as it stands (which may be REJECTED or UNKNOWN).
 
         ``confirmed`` holds the keys of the concerns the user has said yes to (a risk limit set to
-        "confirm", or the repeat of an order just sent); any other concern raises NeedsConfirmation.
+        "confirm", a confirmation rule of the settings for this ``origin``, or the repeat of an
+        order just sent); any other concern raises NeedsConfirmation.
         """
         try:
-            self._admit(request, confirmed)
+            self._admit(request, confirmed, origin)
         except TicketError as exc:
             self.audit.action(f"{source}: order not sent: {exc.reason}", data=_request_data(request))
             raise

@@ -36,6 +36,11 @@ class AppPaths:
         return self.data_dir / "journal.sqlite3"
 
     @property
+    def settings_file(self) -> Path:
+        """The application's settings (theme, frame rate, fill alerts): terminal/storage/app_settings.py."""
+        return self.config_dir / "settings.json"
+
+    @property
     def window_settings_file(self) -> Path:
         """An INI file for QSettings (window geometry, dock state), so it follows these paths too."""
         return self.config_dir / "window.ini"

@@ -30,6 +30,7 @@ class HelpMenu(QMenu):
         self.shortcuts_action = self._entry("&Keyboard shortcuts", "helpShortcuts", self.show_shortcuts)
         self.shortcuts_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.locations_action = self._entry("&Logs and journal", "helpLocations", self.show_locations)
+        self.welcome_action = self._entry("&Welcome panel", "helpWelcome", lambda: window.show_welcome(True))
         self.addSeparator()
         self.about_action = self._entry("&About trading-terminal", "helpAbout", self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)

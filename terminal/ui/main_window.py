@@ -31,6 +31,7 @@ from terminal.ui.docks.log import LogDock
 from terminal.ui.docks.markets import MarketsDock
 from terminal.ui.docks.orders import OrdersDock
 from terminal.ui.docks.trades import TradesDock
+from terminal.ui.fill_alerts import FillAlerts
 from terminal.ui.help_menu import HelpMenu
 from terminal.ui.ladder.ladder_dock import LadderDock
 from terminal.ui.rate_banner import RateBanner
@@ -38,6 +39,8 @@ from terminal.ui.status_bar import StatusBar
 from terminal.ui.ticket.ticket_dock import TicketDock
 from terminal.ui.toast import Toasts
 from terminal.ui.trading_actions import TradingActions
+from terminal.ui.trading_keys import TradingKeys
+from terminal.ui.welcome import WelcomePanel
 
 LAYOUT_VERSION = 2  # bump when docks change so that an old saved layout is not applied
 DEFAULT_SYMBOL = "BTCUSDT"
@@ -47,6 +50,8 @@ class MainWindow(QMainWindow):
     profile_requested = Signal(str)  # the user picked another profile in the switcher
     edit_profiles_requested = Signal()
     risk_limits_requested = Signal()
+    settings_requested = Signal()
+    theme_requested = Signal(str)  # View > Theme: the app applies and saves it (as Settings does)
 
     def __init__(self, settings_file: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,13 +83,16 @@ class MainWindow(QMainWindow):
         ]
         self.history = HistoryDock(self)  # the journal's timeline: bound to a journal, not a session
         self._arrange()
-        self._default_state = self.saveState(LAYOUT_VERSION)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.toasts = Toasts(self)
         self.actions_ = TradingActions(self)
+        self.keys = TradingKeys(self)
+        self.fill_alerts = FillAlerts(self)
         self.paths: AppPaths | None = None  # the app's directories, for Help > Logs and journal
         self._build_toolbar()
+        self._build_welcome()
+        self._default_state = self.saveState(LAYOUT_VERSION)  # with the tool bars, or a reset loses their lines
         self._build_menus()
         self._wire()
         self.session: Session | None = None
@@ -134,6 +142,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION):
+            self._keep_bars()
             return True
         self.reset_layout()
         return False
@@ -143,6 +152,14 @@ class MainWindow(QMainWindow):
             dock.setFloating(False)
             dock.show()
         self.restoreState(self._default_state, LAYOUT_VERSION)
+        self._keep_bars()
+
+    def _keep_bars(self) -> None:
+        """A restored layout also restores tool bars as they were when it was saved: show only what is wanted now."""
+        if not self.toolBarBreak(self.welcome_bar):  # a layout saved before the panel existed
+            self.insertToolBarBreak(self.welcome_bar)
+        self.welcome_bar.setVisible(self._welcome_wanted)
+        self.banner_bar.setVisible(self.rate_banner.shown)
 
     # ---- chrome -------------------------------------------------------------------------------
 
@@ -164,11 +181,10 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
         bar.addAction(self.actions_.kill)
-        kill_button = bar.widgetForAction(self.actions_.kill)
-        kill_button.setObjectName("killSwitchButton")
-        kill_button.setStyleSheet(
-            f"QToolButton {{ background: {theme.current().sell}; color: white; font-weight: bold; padding: 2px 10px; }}"
-        )
+        self._kill_button = bar.widgetForAction(self.actions_.kill)
+        self._kill_button.setObjectName("killSwitchButton")
+        self._style_kill_button(theme.current())
+        theme.notifier().changed.connect(self._style_kill_button)
         self.addToolBar(bar)
         self.addToolBarBreak()
         self.banner_bar = QToolBar("Alerts", self)  # holds the rate-limit banner, shown only with it
@@ -180,16 +196,47 @@ class MainWindow(QMainWindow):
         self.banner_bar.hide()
         self.addToolBar(self.banner_bar)
 
+    def _build_welcome(self) -> None:
+        """The first-run panel, across the top; the app decides whether it shows (``show_welcome``)."""
+        self.welcome_bar = QToolBar("Welcome", self)
+        self.welcome_bar.setObjectName("welcomeToolBar")
+        self.welcome_bar.setMovable(False)
+        self.welcome_bar.toggleViewAction().setVisible(False)  # not a tool bar the user toggles
+        self.welcome = WelcomePanel(self)
+        self._welcome_action = self.welcome_bar.addWidget(self.welcome)
+        self.welcome.dismissed.connect(lambda: self.show_welcome(False))
+        self.welcome.add_key_requested.connect(self.edit_profiles_requested.emit)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.welcome_bar)
+        self.insertToolBarBreak(self.welcome_bar)  # a line of its own, under the profile bar
+        self._welcome_wanted = False
+        self.welcome_bar.hide()
+
+    def show_welcome(self, shown: bool = True) -> None:
+        self._welcome_wanted = shown
+        self._welcome_action.setVisible(shown)  # a tool bar's widget shows and hides through its action
+        self.welcome_bar.setVisible(shown)
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.actions_.export_orders)
         file_menu.addAction(self.actions_.export_fills)
+        file_menu.addSeparator()
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setObjectName("settings")
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.settings_requested.emit)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         trading = self.menuBar().addMenu("&Trading")
+        keys = self.keys.actions
+        for name in ("buy", "sell", "cancel_selected", "cancel_all"):
+            trading.addAction(keys[name])
+        trading.addSeparator()
         trading.addAction(self.actions_.kill)
         trading.addSeparator()
         self.risk_action = QAction("&Risk limits…", self)
@@ -199,26 +246,39 @@ class MainWindow(QMainWindow):
         for dock in (*self.docks, self.history):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        navigate = view.addMenu("&Navigate")
+        for name in (
+            "focus_ticket",
+            "recentre",
+            "next_symbol",
+            "previous_symbol",
+            "next_interval",
+            "previous_interval",
+        ):
+            navigate.addAction(keys[name])
+        view.addSeparator()
         reset = QAction("&Reset layout", self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
         themes = view.addMenu("&Theme")
-        for name in theme.THEMES:
-            action = QAction(name.capitalize(), self)
-            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+        for name in theme.THEME_CHOICES:
+            action = QAction("System (follow the desktop)" if name == "system" else name.capitalize(), self)
+            action.setObjectName(f"theme_{name}")
+            action.triggered.connect(lambda _=False, n=name: self.theme_requested.emit(n))
             themes.addAction(action)
         self.help_menu = HelpMenu(self)
         self.menuBar().addMenu(self.help_menu)
 
     def set_theme(self, name: str) -> None:
+        """Apply ``name`` (dark, light, system); widgets that keep colours follow ``theme.notifier()``."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, name)
-        for dock in self.docks:
-            dock.update()
-            widget = dock.widget()
-            if widget is not None:
-                widget.update()
+
+    def _style_kill_button(self, colours: theme.Theme) -> None:
+        self._kill_button.setStyleSheet(
+            f"QToolButton {{ background: {colours.sell}; color: white; font-weight: bold; padding: 2px 10px; }}"
+        )
 
     def set_profiles(self, names: list[str], current: str) -> None:
         self.profiles.blockSignals(True)
@@ -263,6 +323,7 @@ class MainWindow(QMainWindow):
     def _on_notice(self, notice: Notice) -> None:
         if notice.kind == "fill":
             self.toasts.show(notice.text, "fill")
+            self.fill_alerts.on_fill(notice.text)
         elif notice.level == "error" and notice.kind == "order":
             self.toasts.show(notice.text, "error")
 

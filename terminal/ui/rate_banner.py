@@ -66,6 +66,7 @@ class RateBanner(QFrame):
         self._dismissed = False
         self._shown = False
         self.hide()
+        theme.notifier().changed.connect(self._theme_changed)
 
     def bind(self, session: StatusSource | None) -> None:
         if self._source is not None:
@@ -128,6 +129,10 @@ class RateBanner(QFrame):
             self._timer.start()
         elif not left:
             self._timer.stop()
+
+    def _theme_changed(self) -> None:
+        if self._shown:  # a hidden banner is styled when it next appears
+            self._render()
 
     def _set_shown(self, shown: bool) -> None:
         # In a tool bar a widget is shown and hidden through its action (QToolBar.addWidget's docs).

@@ -30,6 +30,7 @@ class StatusBar(QStatusBar):
         for label in (*self.streams.values(), self.round_trip, self.clock, self.rate):
             self.addPermanentWidget(label)
         self._session: Session | None = None
+        theme.notifier().changed.connect(self.refresh)  # the chips' colours are the theme's
 
     def bind(self, session: Session | None) -> None:
         if self._session is not None:

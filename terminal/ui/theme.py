@@ -1,10 +1,13 @@
-"""Colours and fonts: dark by default, light on request; monospaced digits for prices and sizes."""
+"""Colours and fonts: dark by default, light or the desktop's scheme on request; monospaced digits for
+prices and sizes. Widgets that keep colours follow ``notifier().changed`` to restyle at run time."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 
@@ -67,18 +70,82 @@ LIGHT = Theme(
 )
 
 THEMES = {"dark": DARK, "light": LIGHT}
+THEME_CHOICES = ("dark", "light", "system")  # "system": the desktop's light or dark scheme, followed live
 _current: list[Theme] = [DARK]
+_chosen: list[str] = ["dark"]
+
+
+class ThemeNotifier(QObject):
+    """``changed(Theme)`` once per change of the resolved theme, after the palette is set."""
+
+    changed = Signal(object)
+
+    def follow_scheme(self, scheme: Qt.ColorScheme) -> None:
+        """The desktop switched between light and dark: follow it while "system" is chosen."""
+        app = QApplication.instance()
+        if _chosen[0] == "system" and isinstance(app, QApplication):
+            _apply(app, "system", scheme)
+
+
+_notifier: list[ThemeNotifier] = []
+_following: list[QGuiApplication] = []  # the application whose scheme changes are followed (none or one)
+
+
+def notifier() -> ThemeNotifier:
+    """The one notifier, made on first use (a QObject needs the QApplication's thread)."""
+    if not _notifier:
+        _notifier.append(ThemeNotifier())
+    return _notifier[0]
 
 
 def current() -> Theme:
     return _current[0]
 
 
+def chosen() -> str:
+    """The name last applied: one of ``THEME_CHOICES``."""
+    return _chosen[0]
+
+
+def resolve(name: str, scheme: Qt.ColorScheme) -> Theme:
+    """The theme ``name`` stands for under the desktop's ``scheme`` (an unknown scheme or name: dark)."""
+    if name == "system":
+        return LIGHT if scheme == Qt.ColorScheme.Light else DARK
+    return THEMES.get(name, DARK)
+
+
 def apply(app: QApplication, name: str = "dark") -> Theme:
-    """Set the palette of ``app`` (the Fusion style renders palettes the same on every platform)."""
-    theme = THEMES.get(name, DARK)
-    _current[0] = theme
-    app.setStyle("Fusion")
+    """Set the palette of ``app`` for ``name`` (one of ``THEME_CHOICES``); "system" keeps following the
+    desktop's scheme until another name is applied."""
+    choice = name if name in THEME_CHOICES else "dark"
+    _follow(app if choice == "system" else None)
+    return _apply(app, choice, app.styleHints().colorScheme())
+
+
+def _follow(app: QGuiApplication | None) -> None:
+    """Listen to the scheme changes of ``app`` only (None: of no application)."""
+    receiver = notifier()
+    if _following and _following[0] is not app:
+        old = _following.pop()
+        if shiboken6.isValid(old):  # a test may have ended the application in between
+            old.styleHints().colorSchemeChanged.disconnect(receiver.follow_scheme)
+    if app is not None and not _following:
+        app.styleHints().colorSchemeChanged.connect(receiver.follow_scheme)
+        _following.append(app)
+
+
+def _apply(app: QApplication, choice: str, scheme: Qt.ColorScheme) -> Theme:
+    theme = resolve(choice, scheme)
+    previous = _current[0]
+    _current[0], _chosen[0] = theme, choice
+    _set_palette(app, theme)
+    if theme is not previous:  # widgets restyle once per real change, not per apply
+        notifier().changed.emit(theme)
+    return theme
+
+
+def _set_palette(app: QApplication, theme: Theme) -> None:
+    """The Fusion style renders palettes the same on every platform."""
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: theme.window,
@@ -101,7 +168,9 @@ def apply(app: QApplication, name: str = "dark") -> Theme:
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(theme.muted))
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(theme.muted))
     app.setPalette(palette)
-    return theme
+    # After the palette: setting the style re-polishes every widget, and a widget with a style sheet
+    # takes the application palette only then (before, it stayed one theme behind).
+    app.setStyle("Fusion")
 
 
 def mono_font(point_size: float | None = None) -> QFont:

@@ -26,6 +26,8 @@ class Toasts(QObject):
         self._timer.timeout.connect(self._next)
         host.installEventFilter(self)
         self.shown: list[str] = []  # every text shown (tests, and the log of notifications)
+        self._kind = "info"
+        theme.notifier().changed.connect(self._style)
 
     def show(self, text: str, kind: str = "info") -> None:
         self._queue.append((text, kind))
@@ -36,18 +38,22 @@ class Toasts(QObject):
         if not self._queue:
             self._label.hide()
             return
-        text, kind = self._queue.popleft()
-        t = theme.current()
-        colour = {"fill": t.buy, "error": t.sell, "warning": t.warn}.get(kind, t.highlight)
-        self._label.setStyleSheet(
-            f"background: {t.base}; color: {t.text}; border: 2px solid {colour}; border-radius: 6px; padding: 10px;"
-        )
+        text, self._kind = self._queue.popleft()
+        self._style()
         self._label.setText(text)
         self.shown.append(text)
         self._place()
         self._label.show()
         self._label.raise_()
         self._timer.start(SHOW_MS)
+
+    def _style(self) -> None:
+        """The current toast's colours (its kind's border), from the current theme."""
+        t = theme.current()
+        colour = {"fill": t.buy, "error": t.sell, "warning": t.warn}.get(self._kind, t.highlight)
+        self._label.setStyleSheet(
+            f"background: {t.base}; color: {t.text}; border: 2px solid {colour}; border-radius: 6px; padding: 10px;"
+        )
 
     def _place(self) -> None:
         width = min(420, max(240, self._host.width() // 3))

@@ -12,22 +12,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from terminal.domain.confirmation import Origin
 from terminal.domain.enums import OrderType, Side
 from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.session.kill_switch import SymbolResult
 from terminal.session.order_gate import NeedsConfirmation, TicketError
 from terminal.session.session import Session
 from terminal.storage.export import ExportError, write_fills_csv, write_orders_csv
+from terminal.ui.keymap import BY_ID
 
 if TYPE_CHECKING:
     from terminal.ui.main_window import MainWindow
 
 log = logging.getLogger("terminal.ui")
 
-KILL_SWITCH_KEYS = "Ctrl+Shift+K"
+KILL_SWITCH_KEYS = BY_ID["kill_switch"].default  # its key is the profile's (TradingKeys applies it)
 
 
 class TradingActions(QObject):
@@ -36,11 +38,7 @@ class TradingActions(QObject):
         self.window = window
         self.kill = QAction("KILL SWITCH", window)
         self.kill.setObjectName("killSwitch")
-        self.kill.setShortcut(QKeySequence(KILL_SWITCH_KEYS))
         self.kill.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.kill.setToolTip(
-            f"Cancel every open order on every symbol and disarm one-click trading ({KILL_SWITCH_KEYS})"
-        )
         self.kill.triggered.connect(self.kill_switch)
         self.export_orders = QAction("Export &orders as CSV…", window)
         self.export_orders.triggered.connect(lambda: self._ask_path("orders"))
@@ -68,7 +66,9 @@ class TradingActions(QObject):
 
     async def place(self, session: Session, request: OrderRequest, confirmed: frozenset[str]) -> None:
         try:
-            await session.manager.place(request, source="ladder one-click", confirmed=confirmed)
+            await session.manager.place(
+                request, source="ladder one-click", confirmed=confirmed, origin=Origin.ONE_CLICK
+            )
         except NeedsConfirmation as held:
             if session is self.session:
                 self._confirm(session, request, held, confirmed)

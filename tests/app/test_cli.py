@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import orjson
+import pytest
 
 from tests.support.demo_process import demo_process
 
@@ -94,3 +95,13 @@ def test_bad_flags_are_refused_with_a_message(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "--rest-url and --stream-url go together" in result.stderr
+
+
+def test_the_frame_rate_and_theme_flags_are_checked() -> None:
+    from terminal.app.main import parse_args
+
+    assert parse_args(["--fps", "30", "--theme", "system"]).fps == 30
+    assert parse_args([]).fps is None and parse_args([]).theme is None  # the saved settings decide
+    for bad in (["--fps", "5"], ["--fps", "500"], ["--theme", "pink"]):
+        with pytest.raises(SystemExit):
+            parse_args(bad)

@@ -66,3 +66,16 @@ def test_confirm_limits_and_repeats_are_held_until_confirmed() -> None:
     assert gate.judge(ORDER, [breach], {"max_price_distance_pct", REPEAT}) == []
     clock.now += REPEAT_WINDOW_S
     assert gate.judge(ORDER, [], ()) == []
+
+
+def test_confirmation_rules_of_the_settings_hold_a_users_order_until_confirmed() -> None:
+    from terminal.domain.confirmation import ConfirmRule, Origin
+
+    gate = OrderGate(clock=Clock())
+    gate.confirm_rules = frozenset({ConfirmRule.KEYBOARD})
+    held = gate.judge(ORDER, [], (), Origin.KEYBOARD)
+    assert [c.key for c in held] == ["confirm:keyboard"]
+    assert "buy and sell keys" in held[0].text
+    assert gate.judge(ORDER, [], {"confirm:keyboard"}, Origin.KEYBOARD) == []
+    assert gate.judge(ORDER, [], (), Origin.TICKET) == []  # another origin: not this rule
+    assert gate.judge(ORDER, [], ()) == []  # a program's order (no origin) is never held

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from terminal.app.controller import Controller
 from terminal.session.session import Session
+from terminal.storage.app_settings import SettingsStore
 from terminal.storage.profiles import ProfileStore
 from terminal.storage.secrets import SecretStore
 from terminal.ui.main_window import MainWindow
@@ -48,6 +49,7 @@ def terminal(qtbot: QtBot, tmp: Path) -> Iterator[Terminal]:
         ProfileStore(tmp / "profiles.json"),
         SecretStore(MemoryKeyring()),
         journal_file=tmp / "journal.sqlite3",
+        settings_store=SettingsStore(tmp / "settings.json"),
     )
     try:
         yield Terminal(window, controller, tmp)

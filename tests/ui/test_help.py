@@ -38,9 +38,28 @@ def _help(window: MainWindow) -> QMenu:
     return menus[0]
 
 
-def test_the_help_menu_has_its_three_entries(window: MainWindow) -> None:
+def test_the_help_menu_has_its_entries(window: MainWindow) -> None:
     texts = [plain_text(a) for a in _help(window).actions() if not a.isSeparator()]
-    assert texts == ["Keyboard shortcuts", "Logs and journal", "About trading-terminal"]
+    assert texts == ["Keyboard shortcuts", "Logs and journal", "Welcome panel", "About trading-terminal"]
+
+
+def test_the_welcome_panel_comes_back_from_the_help_menu(window: MainWindow) -> None:
+    window.show()
+    window.show_welcome(True)
+    window.welcome.dismiss()
+    assert not window.welcome_bar.isVisible()
+    window.help_menu.welcome_action.trigger()
+    assert window.welcome_bar.isVisible() and window.welcome.isVisible()
+
+
+def test_the_shortcut_list_shows_the_trading_keys_as_the_profile_set_them(window: MainWindow) -> None:
+    keys = {(r.context, r.action, r.keys) for r in collect_shortcuts(window)}
+    assert ("Trading", "Buy: send the ticket's order as a buy", "Ctrl+Shift+B") in keys
+    assert ("View > Navigate", "Next symbol (markets list order)", "Ctrl+PgDown") in keys
+    window.keys.apply({"buy": QKeySequence("F9"), "next_symbol": QKeySequence()})
+    keys = {(r.action, r.keys) for r in collect_shortcuts(window)}
+    assert ("Buy: send the ticket's order as a buy", "F9") in keys
+    assert not any(action.startswith("Next symbol") for action, _ in keys)  # no key: not listed
 
 
 def test_the_shortcut_list_holds_every_action_with_a_shortcut(window: MainWindow) -> None:

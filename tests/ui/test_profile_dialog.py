@@ -102,3 +102,27 @@ def test_testing_a_key_tells_trading_from_read_only(
     dialog.test.click()
     wait(qtbot, lambda: dialog.outcome.text().startswith("Failed"))
     assert "signature" in dialog.outcome.text().lower()
+
+
+def test_saving_keeps_the_limits_and_settings_other_windows_saved_meanwhile(qtbot: QtBot, tmp_path: Path) -> None:
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from terminal.domain.confirmation import ConfirmRule
+    from terminal.storage.profiles import RiskLimits
+    from terminal.storage.trading_prefs import TradingPrefs, read_prefs, with_prefs
+
+    store = ProfileStore(tmp_path / "profiles.json")
+    store.save(store.load())
+    dialog = _dialog(qtbot, tmp_path, SecretStore(MemoryKeyring()))  # holds the book as it was
+    book = store.load()  # meanwhile, Settings and Risk limits save this profile and the Demo one
+    prefs = TradingPrefs(confirm=frozenset({ConfirmRule.MARKET}), default_sizes={"BTCUSDT": Decimal("0.01")})
+    book = book.update(with_prefs(book.get("Demo"), prefs))
+    limits = RiskLimits(max_open_orders=3)
+    book = book.update(replace(book.get(PROFILE), risk=limits))
+    store.save(book)
+    dialog.name.setText("Renamed sandbox")
+    assert dialog.save()
+    saved = store.load()
+    assert read_prefs(saved.get("Demo").ui) == (prefs, [])
+    assert saved.get("Renamed sandbox").risk == limits

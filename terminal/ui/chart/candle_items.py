@@ -53,6 +53,10 @@ class CandleItem(HistoryItem):
         super().__init__()
         self.up, self.down = up, down
 
+    def set_colours(self, up: QColor, down: QColor) -> None:
+        self.up, self.down = up, down
+        self.update()
+
     def bounds(self) -> QRectF:
         bounds = self.data.bounds() if self.data is not None else None
         if bounds is None:
@@ -71,6 +75,10 @@ class LiveCandleItem(LiveItem):
     def __init__(self, up: QColor, down: QColor) -> None:
         super().__init__()
         self.up, self.down = up, down
+
+    def set_colours(self, up: QColor, down: QColor) -> None:
+        self.up, self.down = up, down
+        self.update()
 
     def bounds(self) -> QRectF:
         live = self.data.live() if self.data is not None else None

@@ -97,6 +97,13 @@ class ChartDock(SessionDock):
             self.interval = interval
             self._show()
 
+    def step_interval(self, offset: int) -> None:
+        """The interval ``offset`` places on (longer for positive), stopping at the first and the last."""
+        order = list(Interval)
+        index = order.index(self.interval) + offset
+        if 0 <= index < len(order):
+            self.set_interval(order[index])
+
     def _show(self) -> None:
         """Show (self.symbol, self.interval): new watch, the newest page, the last candles in view."""
         session = self.session

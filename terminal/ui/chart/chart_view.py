@@ -75,8 +75,12 @@ class ChartView(QWidget):
         self.price_plot.addItem(self.live_candle)
         self.volume_plot.addItem(self.volume)
         self.volume_plot.addItem(self.live_volume)
-        self.price_plot.addItem(GridItem(colours.color("grid"), self.price_plot.getAxis("right")))
-        self.volume_plot.addItem(GridItem(colours.color("grid"), None))
+        self.grids = (
+            GridItem(colours.color("grid"), self.price_plot.getAxis("right")),
+            GridItem(colours.color("grid"), None),
+        )
+        self.price_plot.addItem(self.grids[0])
+        self.volume_plot.addItem(self.grids[1])
         self.orders = OrderLines(self.price_plot, up, down)
         self.fills = FillMarkers(self.price_plot, up, down)
 
@@ -111,6 +115,24 @@ class ChartView(QWidget):
         self._live_x: float | None = None
         self.price_box.sigXRangeChanged.connect(self._x_changed)
         self.price_box.sigResized.connect(self._x_changed)
+        self._status_warn = False
+        theme.notifier().changed.connect(self.set_colours)
+
+    def set_colours(self, colours: theme.Theme) -> None:
+        """Paint everything in ``colours`` from now on (a theme change)."""
+        self.graphics.setBackground(colours.base)
+        up, down = colours.color("buy"), colours.color("sell")
+        self.candles.set_colours(up, down)
+        self.live_candle.set_colours(up, down)
+        self.volume.set_colours(colours.color("buy_bar"), colours.color("sell_bar"))
+        self.live_volume.set_colours(colours.color("buy_bar"), colours.color("sell_bar"))
+        for grid in self.grids:
+            grid.set_colour(colours.color("grid"))
+        self.crosshair.set_colour(colours.color("muted"))
+        self.orders.set_colours(up, down)
+        self.fills.set_colours(up, down)
+        if self.status.text():
+            self.set_status(self.status.text(), self._status_warn)
 
     # ---- data ---------------------------------------------------------------------------------
 
@@ -215,6 +237,7 @@ class ChartView(QWidget):
     def set_status(self, text: str, warn: bool = False) -> None:
         """A short line over the chart ("Loading older candles…", an error); empty hides it."""
         colours = theme.current()
+        self._status_warn = warn
         colour = colours.warn if warn else colours.text
         self.status.setStyleSheet(f"color: {colour}; background: {colours.alt_base}; padding: 3px 8px;")
         self.status.setText(text)

@@ -25,17 +25,22 @@ class Crosshair(QObject):
         self.hovered: int | None = None  # open time of the candle under the mouse (rows move on prepends)
         self._price_box = price_plot.getViewBox()
         self._volume_box = volume_plot.getViewBox()
-        pen = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
-        self.vertical = pg.InfiniteLine(angle=90, movable=False, pen=pen)
-        self.horizontal = pg.InfiniteLine(angle=0, movable=False, pen=pen)
-        self.volume_vertical = pg.InfiniteLine(angle=90, movable=False, pen=pen)
+        self.vertical = pg.InfiniteLine(angle=90, movable=False)
+        self.horizontal = pg.InfiniteLine(angle=0, movable=False)
+        self.volume_vertical = pg.InfiniteLine(angle=90, movable=False)
         for line in (self.vertical, self.horizontal, self.volume_vertical):
             line.setZValue(20)
             line.hide()
+        self.set_colour(colour)
         price_plot.addItem(self.vertical, ignoreBounds=True)
         price_plot.addItem(self.horizontal, ignoreBounds=True)
         volume_plot.addItem(self.volume_vertical, ignoreBounds=True)
         price_plot.scene().sigMouseMoved.connect(self._moved)
+
+    def set_colour(self, colour: QColor) -> None:
+        pen = pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+        for line in (self.vertical, self.horizontal, self.volume_vertical):
+            line.setPen(pen)
 
     def set_data(self, data: ChartData | None, tick: Decimal | None, step: Decimal | None) -> None:
         self.data, self.tick, self.step = data, tick, step

@@ -22,8 +22,16 @@ class FillMarkers:
         self.item.setZValue(15)
         plot.addItem(self.item, ignoreBounds=True)
         self.count = 0
+        self._fills: Sequence[Fill] = ()
+
+    def set_colours(self, buy: QColor, sell: QColor) -> None:
+        """New brushes, and the markers shown drawn again with them."""
+        self._buy = pg.mkBrush(buy)
+        self._sell = pg.mkBrush(sell)
+        self.show(self._fills)
 
     def show(self, fills: Sequence[Fill]) -> None:
+        self._fills = fills
         self.count = len(fills)
         if not fills:
             self.item.clear()

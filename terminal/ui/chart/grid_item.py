@@ -31,6 +31,10 @@ class GridItem(pg.GraphicsObject):  # type: ignore[misc]
         self._lines = np.zeros((0, 4), dtype=np.float64)
         self.setZValue(-100)
 
+    def set_colour(self, colour: QColor) -> None:
+        self._pen = cosmetic_pen(colour)
+        self.update()
+
     def boundingRect(self) -> QRectF:
         return QRectF(self._rect)
 

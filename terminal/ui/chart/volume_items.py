@@ -35,6 +35,10 @@ class VolumeItem(HistoryItem):
         super().__init__()
         self.up, self.down = up, down
 
+    def set_colours(self, up: QColor, down: QColor) -> None:
+        self.up, self.down = up, down
+        self.update()
+
     def bounds(self) -> QRectF:
         data = self.data
         bounds = data.bounds() if data is not None else None
@@ -51,6 +55,10 @@ class LiveVolumeItem(LiveItem):
     def __init__(self, up: QColor, down: QColor) -> None:
         super().__init__()
         self.up, self.down = up, down
+
+    def set_colours(self, up: QColor, down: QColor) -> None:
+        self.up, self.down = up, down
+        self.update()
 
     def bounds(self) -> QRectF:
         live = self.data.live() if self.data is not None else None

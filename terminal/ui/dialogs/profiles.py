@@ -121,7 +121,8 @@ class ProfileDialog(QDialog):
         self.outcome.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {theme.current().sell};")
+        self._style_problem()
+        theme.notifier().changed.connect(self._style_problem)
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(self.keyring_note)
@@ -142,6 +143,9 @@ class ProfileDialog(QDialog):
         self._fill_list()
 
     # ---- the list -----------------------------------------------------------------------------
+
+    def _style_problem(self) -> None:
+        self.problem.setStyleSheet(f"color: {theme.current().sell};")
 
     def _fill_list(self, select: str | None = None) -> None:
         self.list.blockSignals(True)
@@ -232,7 +236,8 @@ class ProfileDialog(QDialog):
             profile = self._profile_from_form()
             old = self.book.get(self._editing)
             book = self.book.rename(old.name, profile.name) if profile.name != old.name else self.book
-            book = book.update(profile)
+            book = _keep_saved_settings(book.update(profile), self._store.load(), {profile.name: old.name})
+            profile = book.get(profile.name)
         except (ProfileError, ValueError) as exc:
             self.problem.setText(str(exc))
             return False
@@ -302,3 +307,14 @@ class ProfileDialog(QDialog):
 
 def _label(mapping: Mapping[str, object], value: object) -> str:
     return next((label for label, v in mapping.items() if v == value), next(iter(mapping)))
+
+
+def _keep_saved_settings(book: ProfileBook, saved: ProfileBook, renamed: dict[str, str]) -> ProfileBook:
+    """``book`` with each profile's risk limits and UI preferences as saved now: other windows (Risk
+    limits, Settings) edit them while this dialog may hold a copy loaded earlier. ``renamed`` maps a
+    new name to the name the file still knows."""
+    for profile in book.profiles:
+        current = saved.find(renamed.get(profile.name, profile.name))
+        if current is not None and (current.risk, current.ui) != (profile.risk, profile.ui):
+            book = book.update(replace(profile, risk=current.risk, ui=current.ui))
+    return book

@@ -98,6 +98,10 @@ def parse_count(text: str) -> int | None:
     return int(text)
 
 
+def _error_style() -> str:
+    return f"color: {theme.current().sell};"
+
+
 class RiskDialog(QDialog):
     """The risk limits of the profile ``profile_name``; ``saved`` carries the ProfileBook as written."""
 
@@ -140,7 +144,7 @@ class RiskDialog(QDialog):
             error = QLabel()
             error.setObjectName(f"{limit.value}_error")
             error.setWordWrap(True)
-            error.setStyleSheet(f"color: {theme.current().sell};")
+            error.setStyleSheet(_error_style())
             error.hide()
             self.errors[limit] = error
             if limit is RiskLimit.QUANTITY:
@@ -183,7 +187,7 @@ class RiskDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {theme.current().sell};")
+        self.problem.setStyleSheet(_error_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         assert save_button is not None
@@ -198,6 +202,13 @@ class RiskDialog(QDialog):
         outer.addWidget(buttons)
         if profile is None:
             self.problem.setText(f'There is no profile named "{profile_name}"')
+        self._validate()
+        theme.notifier().changed.connect(self._theme_changed)
+
+    def _theme_changed(self) -> None:
+        """Colour the reasons and the invalid fields in the new theme's red."""
+        for label in (*self.errors.values(), self.problem):
+            label.setStyleSheet(_error_style())
         self._validate()
 
     # ---- the per-symbol table -----------------------------------------------------------------
@@ -351,7 +362,7 @@ class RiskDialog(QDialog):
         return quantities, ""
 
     def _mark(self, limit: RiskLimit, edit: QLineEdit, reason: str) -> None:
-        edit.setStyleSheet(f"color: {theme.current().sell};" if reason else "")
+        edit.setStyleSheet(_error_style() if reason else "")
         edit.setToolTip(reason or _TIPS[limit])
         self._show_error(limit, reason)
 

@@ -108,6 +108,7 @@ class HistoryDock(QDockWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
+        theme.notifier().changed.connect(self._style_message)
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.kind)
@@ -245,5 +246,8 @@ class HistoryDock(QDockWidget):
             return
         self.message.setText(journal.problems[-1])
         self.message.setToolTip("\n\n".join(journal.problems))
-        self.message.setStyleSheet(f"color: {theme.current().warn}")
+        self._style_message()
         self.message.show()
+
+    def _style_message(self) -> None:
+        self.message.setStyleSheet(f"color: {theme.current().warn}")

@@ -128,6 +128,22 @@ class MarketsDock(SessionDock):
         if self.session is not None and isinstance(symbol, str):
             self.session.set_active_symbol(symbol)
 
+    def step(self, offset: int) -> None:
+        """Make the symbol ``offset`` rows on in the list (as filtered) active, wrapping around."""
+        session = self.session
+        if session is None:
+            return
+        shown = [
+            key
+            for row, key in enumerate(self.model.row_keys())
+            if isinstance(key, str) and not self.table.isRowHidden(row)
+        ]
+        if not shown:
+            return
+        current = session.active_symbol
+        index = shown.index(current) if current in shown else (-1 if offset > 0 else 0)
+        session.set_active_symbol(shown[(index + offset) % len(shown)])
+
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().upper()
         for row, key in enumerate(self.model.row_keys()):

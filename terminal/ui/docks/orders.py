@@ -180,6 +180,7 @@ class OrdersDock(SessionDock):
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.open_table)
         delete.activated.connect(self.cancel_selection)
         self._confirm: QMessageBox | None = None
+        self.confirm_cancel_all = True  # the profile's setting (ConfirmRule.CANCEL_ALL)
         for table, model in ((self.open_table, self.open_model), (self.history_table, self.history_model)):
             table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             table.customContextMenuRequested.connect(lambda point, t=table, m=model: self._context_menu(t, m, point))
@@ -258,11 +259,13 @@ class OrdersDock(SessionDock):
             if isinstance(key, str):
                 self.cancel([key])
 
-    def cancel_selection(self) -> None:
+    def cancel_selection(self) -> int:
+        """Cancel the open orders selected in the table; how many were asked for."""
         rows = {index.row() for index in self.open_table.selectionModel().selectedRows()}
         keys = [k for r in sorted(rows) if isinstance(k := self.open_model.key_at(r), str)]
         if keys:
             self.cancel(keys)
+        return len(keys)
 
     def cancel(self, client_order_ids: list[str]) -> None:
         session = self.session
@@ -278,8 +281,12 @@ class OrdersDock(SessionDock):
             self.message.setText(f"Cannot cancel {cid}: {exc.reason}")
 
     def ask_cancel_all(self, symbol: str | None) -> None:
-        """Cancel all needs a confirmation: shown without blocking the loop (``open``, not ``exec``)."""
+        """Cancel all, after a confirmation unless the settings say not to ask; the question is shown
+        without blocking the loop (``open``, not ``exec``)."""
         if self.session is None:
+            return
+        if not self.confirm_cancel_all:
+            self._confirmed(QMessageBox.StandardButton.Yes, symbol)
             return
         count = len(self.session.orders.working(symbol))
         where = symbol or "every symbol"

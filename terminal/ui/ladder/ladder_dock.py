@@ -89,6 +89,7 @@ class LadderDock(SessionDock):
         for button in (self.arm_button, self.centre_button, self.auto_centre):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space must never press the arm switch
         self.arm_button.toggled.connect(self._armed)
+        theme.notifier().changed.connect(self._style_arm)
         self.centre_button.clicked.connect(self.recentre)
         self.auto_centre.toggled.connect(self.view.set_auto_centre)
         self.group_spin.valueChanged.connect(self._group_changed)
@@ -113,9 +114,13 @@ class LadderDock(SessionDock):
     def _armed(self, on: bool) -> None:
         self.view.set_armed(on)
         self.arm_button.setText("One-click: ARMED" if on else "One-click: OFF")
-        colours = theme.current()
+        self._style_arm()
+
+    def _style_arm(self, colours: theme.Theme | None = None) -> None:
+        """Armed is loud, in the theme's sell colour (styled again on a theme change)."""
+        colours = colours or theme.current()
         loud = f"QPushButton {{ background: {colours.sell}; color: #ffffff; font-weight: bold; padding: 2px 8px; }}"
-        self.arm_button.setStyleSheet(loud if on else "")
+        self.arm_button.setStyleSheet(loud if self.armed else "")
 
     def _permit(self, allowed: bool, reason: str = "") -> None:
         if not allowed:

@@ -12,6 +12,14 @@ from terminal.ui import theme
 from terminal.ui.ticket.draft import Problem
 
 
+def _text_style(colours: theme.Theme) -> str:
+    return f"color: {colours.sell};"
+
+
+def _link_style(colours: theme.Theme) -> str:
+    return f"color: {colours.last}; text-decoration: underline;"
+
+
 class ProblemList(QWidget):
     use_nearest = Signal(str, object)  # field, Decimal
 
@@ -22,6 +30,13 @@ class ProblemList(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self._shown: tuple[tuple[Problem, ...], frozenset[str]] | None = None
+        theme.notifier().changed.connect(self._theme_changed)
+
+    def _theme_changed(self, colours: theme.Theme) -> None:
+        for label in self.findChildren(QLabel, "problemText"):
+            label.setStyleSheet(_text_style(colours))
+        for button in self.findChildren(QPushButton, "useNearest"):
+            button.setStyleSheet(_link_style(colours))
 
     def show_problems(self, problems: tuple[Problem, ...], fillable: Collection[str]) -> None:
         """Show ``problems``; those of a field in ``fillable`` with a nearest value get a button for it.
@@ -51,7 +66,7 @@ class ProblemList(QWidget):
         label.setObjectName("problemText")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setStyleSheet(f"color: {theme.current().sell};")
+        label.setStyleSheet(_text_style(theme.current()))
         layout.addWidget(label, 1)
         nearest = problem.nearest
         if fillable and nearest is not None:
@@ -59,7 +74,7 @@ class ProblemList(QWidget):
             button.setObjectName("useNearest")
             button.setFlat(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.setStyleSheet(f"color: {theme.current().last}; text-decoration: underline;")
+            button.setStyleSheet(_link_style(theme.current()))
             button.clicked.connect(lambda _=False, f=problem.field, v=nearest: self._emit(f, v))
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         return row

@@ -7,6 +7,7 @@ checks again before sending. Outcomes show in the status line in words, never as
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 
 import shiboken6
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from terminal.domain.confirmation import Origin
 from terminal.domain.decimals import ZERO, DecimalParseError, is_multiple, parse_decimal
 from terminal.domain.enums import OrderType, Side, TimeInForce
 from terminal.domain.instrument import DEFAULT_TIME_IN_FORCE, Instrument
@@ -26,7 +28,7 @@ from terminal.session.session import Session
 from terminal.ui import theme
 from terminal.ui.ticket.draft import Draft, TicketInput, draft_order
 from terminal.ui.ticket.sizing import SizeQuery, estimate, market_buy_unit_price, percent_size
-from terminal.ui.ticket.ticket_layout import build_ticket
+from terminal.ui.ticket.ticket_layout import build_ticket, style_ticket
 from terminal.ui.ticket.ticket_text import (
     Outcome,
     Tone,
@@ -57,12 +59,15 @@ class TicketForm(QWidget):
         self.draft = Draft(None, ())
         self._refused: OrderRequest | None = None  # an order held back for a confirmation
         self._concerns: frozenset[str] = frozenset()  # what the user is asked to confirm for it
+        self._origin = Origin.TICKET  # where the order held back came from (its confirmation rules)
+        self.default_sizes: Mapping[str, Decimal] = {}  # the profile's size per symbol, filled on a symbol change
         self._attempt = 0  # the status line reports the latest submission (or, if it was held, the one before)
         self._held_attempt = -1
         self._tracked = ""  # client order id of the last order sent, whose fate the status line follows
         self._invalid_fields: set[str] = set()
         self._price_auto = True  # the price field holds a price the ticket chose, not one the user typed
         self._tif_choice: dict[OrderType, TimeInForce] = {}  # what the user chose for each type
+        self._status = Outcome(Tone.OK, "")  # what the status line shows, to colour it again on a theme change
         # Market data, balances and orders each change at most once per frame, all in the same
         # frame-clock tick: a zero-delay single shot folds them into one check.
         self._coalesce = QTimer(self)
@@ -80,10 +85,19 @@ class TicketForm(QWidget):
         for share, button in w.percent.items():
             button.clicked.connect(lambda _=False, s=share: self.fill_percent(s))
         w.problems.use_nearest.connect(self.use_nearest)
-        w.submit.clicked.connect(self.submit)
+        w.submit.clicked.connect(lambda _=False: self.submit())  # clicked passes a bool, not an origin
         w.repeat_confirm.clicked.connect(self.confirm_repeat)
         w.repeat_dismiss.clicked.connect(self._dismiss_repeat)
         self._style_submit()
+        self.refresh()
+        theme.notifier().changed.connect(self._theme_changed)
+
+    def _theme_changed(self, colours: theme.Theme) -> None:
+        """Style again what was styled in the previous theme's colours."""
+        style_ticket(self.widgets, colours)
+        self._style_submit()
+        self._show_status(self._status)
+        self._invalid_fields = set()  # so that the fields in error get the new border colour
         self.refresh()
 
     # ---- what the dock tells it ---------------------------------------------------------------
@@ -97,7 +111,8 @@ class TicketForm(QWidget):
         self.refresh()
 
     def set_symbol(self, symbol: str) -> None:
-        """Trade ``symbol``: offer only its order types and clear the price and size of the previous one."""
+        """Trade ``symbol``: offer only its order types, clear the price and size of the previous one, and
+        fill in the symbol's default size (Settings) when the profile has one."""
         session = self.session
         self.instrument = session.venue.instruments.get(symbol) if session is not None else None
         w = self.widgets
@@ -118,8 +133,17 @@ class TicketForm(QWidget):
         w.type_combo.setCurrentIndex(max(index, 0))
         w.type_combo.blockSignals(False)
         self._price_auto = True
+        self.fill_default_size()
         self._type_chosen()
         self._prefill_price()
+
+    def fill_default_size(self) -> None:
+        """Put the profile's default size of the symbol in the quantity field (when it has one)."""
+        instrument = self.instrument
+        size = self.default_sizes.get(instrument.symbol) if instrument is not None else None
+        if instrument is not None and size is not None:
+            self.widgets.by_quantity.setChecked(True)
+            self.widgets.quantity.edit.setText(format_quantity(size, instrument))
 
     def on_market_changed(self, change: MarketChange) -> None:
         symbol = self.instrument.symbol if self.instrument else ""
@@ -436,14 +460,29 @@ class TicketForm(QWidget):
             return
         super().keyPressEvent(event)
 
-    def submit(self) -> None:
-        """Send the order if the ticket is valid. The order manager holds back what needs a yes first
-        (a risk limit set to "confirm", the same order as a moment ago): the prompt asks for it."""
+    def submit(self, origin: Origin = Origin.TICKET) -> str | None:
+        """Send the order if the ticket is valid; else return why not. The order manager holds back what
+        needs a yes first (a risk limit or a setting set to "confirm", the same order as a moment ago):
+        the prompt asks for it."""
         self.refresh()
         request = self.draft.request
         if request is None or not self.widgets.submit.isEnabled():
-            return
-        self._send(request, frozenset())
+            return self.widgets.reason.text() or "the ticket is not complete"
+        self._send(request, frozenset(), origin)
+        return None
+
+    def submit_as(self, side: Side) -> str | None:
+        """The buy and sell keys: turn the ticket to ``side`` and send it (see ``submit``)."""
+        button = self.widgets.buy if side is Side.BUY else self.widgets.sell
+        if not button.isChecked():
+            button.setChecked(True)
+            self._side_chosen()
+        return self.submit(Origin.KEYBOARD)
+
+    def focus_quantity(self) -> None:
+        edit = self.widgets.amount.edit if self.widgets.amount.edit.isVisible() else self.widgets.quantity.edit
+        edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        edit.selectAll()
 
     def confirm_repeat(self) -> None:
         """The user confirms the order that was held back: send it, if the ticket still says so."""
@@ -452,22 +491,23 @@ class TicketForm(QWidget):
         if request is None or request != self.draft.request or not self.widgets.submit.isEnabled():
             self._dismiss_repeat()
             return
-        self._send(request, confirmed)
+        self._send(request, confirmed, self._origin)
 
     def _dismiss_repeat(self) -> None:
         self._refused = None
         self._concerns = frozenset()
         self.widgets.repeat_prompt.hide()
 
-    def _send(self, request: OrderRequest, confirmed: frozenset[str]) -> None:
+    def _send(self, request: OrderRequest, confirmed: frozenset[str], origin: Origin) -> None:
         session = self.session
         if session is None:
             return
         self._dismiss_repeat()
+        self._origin = origin
         self._tracked = ""
         self._attempt += 1
         self._show_status(Outcome(Tone.PENDING, f"Sending: {submit_label(request, request.side, self.instrument)}…"))
-        session.spawn(self._place(session, request, confirmed, self._attempt))
+        session.spawn(self._place(session, request, confirmed, origin, self._attempt))
 
     def _hold(self, request: OrderRequest, held: NeedsConfirmation, confirmed: frozenset[str]) -> None:
         self._refused = request
@@ -479,11 +519,14 @@ class TicketForm(QWidget):
         what = "the same order as a moment ago" if held.keys == {REPEAT} else "it needs your confirmation"
         self._show_status(Outcome(Tone.WARN, f"Not sent: {what}."))
 
-    async def _place(self, session: Session, request: OrderRequest, confirmed: frozenset[str], attempt: int) -> None:
+    async def _place(
+        self, session: Session, request: OrderRequest, confirmed: frozenset[str], origin: Origin, attempt: int
+    ) -> None:
         instrument = session.venue.instruments.get(request.symbol)
         tracked = ""
+        source = "ticket" if origin is Origin.TICKET else f"ticket ({origin.value})"
         try:
-            order = await session.manager.place(request, source="ticket", confirmed=confirmed)
+            order = await session.manager.place(request, source=source, confirmed=confirmed, origin=origin)
         except NeedsConfirmation as held:
             if shiboken6.isValid(self) and session is self.session and attempt == self._attempt:
                 self._held_attempt = attempt
@@ -505,6 +548,7 @@ class TicketForm(QWidget):
             self._show_status(outcome)
 
     def _show_status(self, outcome: Outcome) -> None:
+        self._status = outcome
         colours = theme.current()
         colour = {Tone.OK: colours.text, Tone.PENDING: colours.muted, Tone.WARN: colours.warn}.get(
             outcome.tone, colours.sell

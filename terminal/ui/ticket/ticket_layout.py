@@ -61,19 +61,29 @@ class TicketWidgets:
     status: QLabel
 
 
-def _side_button(text: str, name: str, colour: str) -> QPushButton:
+def _side_button(text: str, name: str) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName(name)
     button.setCheckable(True)
     button.setMinimumSize(60, 36)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    background = theme.current().alt_base
-    button.setStyleSheet(
+    return button
+
+
+def _side_style(colour: str, background: str) -> str:
+    return (
         f"QPushButton {{ font-weight: bold; color: {colour}; background: {background};"
         f" border: 1px solid {colour}; border-radius: 3px; }}"
         f"QPushButton:checked {{ background: {colour}; color: white; }}"
     )
-    return button
+
+
+def style_ticket(w: TicketWidgets, colours: theme.Theme) -> None:
+    """Give the widgets styled once (not on every check) the colours of ``colours``; again on a theme change."""
+    w.buy.setStyleSheet(_side_style(colours.buy, colours.alt_base))
+    w.sell.setStyleSheet(_side_style(colours.sell, colours.alt_base))
+    w.estimate.setStyleSheet(f"color: {colours.muted};")
+    w.repeat_prompt.setStyleSheet(f"QFrame#repeatPrompt {{ border: 1px solid {colours.warn}; }}")
 
 
 def _small_button(text: str, name: str) -> QPushButton:
@@ -115,9 +125,8 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
     layout.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(body)
 
-    colours = theme.current()
-    buy = _side_button("Buy", "buyButton", colours.buy)
-    sell = _side_button("Sell", "sellButton", colours.sell)
+    buy = _side_button("Buy", "buyButton")
+    sell = _side_button("Sell", "sellButton")
     sides = QButtonGroup(parent)
     sides.setExclusive(True)
     sides.addButton(buy)
@@ -168,7 +177,6 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
     layout.addLayout(percent_row)
 
     estimate = _wrapping_label("estimate")
-    estimate.setStyleSheet(f"color: {colours.muted};")
     layout.addWidget(estimate)
 
     problems = ProblemList()
@@ -178,14 +186,12 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
     submit.setMinimumHeight(32)
     submit.setAutoDefault(False)
     layout.addWidget(submit)
-    reason = _wrapping_label("submitReason")
-    reason.setStyleSheet(f"color: {colours.warn};")
+    reason = _wrapping_label("submitReason")  # coloured by the form at every check
     layout.addWidget(reason)
 
     repeat_prompt = QFrame()
     repeat_prompt.setObjectName("repeatPrompt")
     repeat_prompt.setFrameShape(QFrame.Shape.StyledPanel)
-    repeat_prompt.setStyleSheet(f"QFrame#repeatPrompt {{ border: 1px solid {colours.warn}; }}")
     prompt_layout = QVBoxLayout(repeat_prompt)
     repeat_text = _wrapping_label("repeatText")
     prompt_buttons = QHBoxLayout()
@@ -202,7 +208,7 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
     outer.addWidget(status)
     outer.addStretch(1)
 
-    return TicketWidgets(
+    widgets = TicketWidgets(
         body=body,
         buy=buy,
         sell=sell,
@@ -227,3 +233,5 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
         repeat_dismiss=repeat_dismiss,
         status=status,
     )
+    style_ticket(widgets, theme.current())
+    return widgets
