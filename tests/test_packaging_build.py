@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage
 
 import terminal
 from terminal.storage.paths import default_paths
+from tests.support.scripts import packaging_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "trading-terminal.spec"
@@ -26,12 +27,7 @@ SCREENSHOT = ROOT / "resources" / "screenshot.png"  # a real screenshot of the w
 
 
 def _build_script() -> ModuleType:
-    # Loaded by path: a `packaging` package of ours would shadow the PyPI one that pip and pytest use.
-    spec = importlib.util.spec_from_file_location("packaging_build", ROOT / "packaging" / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return packaging_script("build")
 
 
 build = _build_script()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import configparser
-import importlib.util
 import shlex
 import tomllib
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 import terminal
+from tests.support.scripts import packaging_script
 
 ROOT = Path(__file__).resolve().parent.parent
 DESKTOP_FILE = ROOT / "packaging" / "linux" / "trading-terminal.desktop"
@@ -27,12 +27,7 @@ def _pyproject() -> dict[str, Any]:
 
 
 def _icons_script() -> ModuleType:
-    # Loaded by path: a `packaging` package of ours would shadow the PyPI one that pip and pytest use.
-    spec = importlib.util.spec_from_file_location("packaging_icons", ROOT / "packaging" / "icons.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return packaging_script("icons")
 
 
 def _desktop_entry() -> configparser.SectionProxy:

@@ -21,7 +21,7 @@ from terminal.storage.profiles import Profile, ProfileError, ProfileStore, Venue
 from terminal.storage.trading_prefs import TradingPrefs, read_prefs, with_prefs
 from terminal.ui import theme
 from terminal.ui.dialogs.settings import SettingsDialog, SettingsState
-from terminal.ui.dialogs.shortcuts import plain_text
+from terminal.ui.dialogs.shortcuts import WIDGET_KEYS, plain_text
 from terminal.ui.keymap import PORTABLE, resolve
 from terminal.ui.main_window import MainWindow
 
@@ -109,9 +109,13 @@ class Preferences(QObject):
         return self.dialog
 
     def _reserved_keys(self) -> dict[str, str]:
-        """Keys of the window's other actions (Help, Quit…), which a trading key may not take."""
+        """Keys the window's other actions (Help, Quit…) and its docks (Enter, Delete, Space…) use: a
+        trading key may not take them (a window-wide key would silence the dock's own)."""
         ours = set(self.window.keys.actions.values())
         reserved: dict[str, str] = {}
+        for key in WIDGET_KEYS:
+            for code in key.keys:
+                reserved[QKeySequence(code).toString(PORTABLE)] = f"{key.action} ({key.context})"
         for action in self.window.findChildren(QAction):
             if action in ours:
                 continue

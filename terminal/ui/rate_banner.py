@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from terminal.session.status_store import StatusStore
 from terminal.ui import theme
+from terminal.ui.toolbar_item import set_shown
 from terminal.venues.base import VenueStatus
 
 NEW_PAUSE_S = 1.0  # a pause ending this much later than the one shown comes from a new 429
@@ -135,13 +136,7 @@ class RateBanner(QFrame):
             self._render()
 
     def _set_shown(self, shown: bool) -> None:
-        # In a tool bar a widget is shown and hidden through its action (QToolBar.addWidget's docs).
-        bar = self.parentWidget()
-        actions = [a for a in bar.actions() if bar.widgetForAction(a) is self] if isinstance(bar, QToolBar) else []
-        for action in actions:
-            action.setVisible(shown)
-        if not actions:
-            self.setVisible(shown)
+        set_shown(self, shown)
         if shown != self._shown:
             self._shown = shown
             self.visibility_changed.emit(shown)

@@ -10,9 +10,10 @@ from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from terminal.ui import theme
+from terminal.ui.toolbar_item import set_shown
 
 FIRST_WIDTH = 1200  # the width its size hint assumes before it is given one, outside a window
 TITLE = "Welcome to trading-terminal."
@@ -130,10 +131,4 @@ class WelcomePanel(QFrame):
         self.restyle()
 
     def _set_shown(self, shown: bool) -> None:
-        # In a tool bar a widget is shown and hidden through its action (QToolBar.addWidget's docs).
-        bar = self.parentWidget()
-        actions = [a for a in bar.actions() if bar.widgetForAction(a) is self] if isinstance(bar, QToolBar) else []
-        for action in actions:
-            action.setVisible(shown)
-        if not actions:
-            self.setVisible(shown)
+        set_shown(self, shown)

@@ -126,3 +126,19 @@ def test_navigation_and_cancel_keys_act_on_the_docks(qtbot: QtBot, live: Termina
     box.done(QMessageBox.StandardButton.Yes)
     wait(qtbot, lambda: session.orders.working("BTCUSDT") == [])
     assert live.state()["openOrders"] == []
+
+
+def test_keys_the_window_and_its_docks_use_cannot_become_trading_keys(qtbot: QtBot, live: Terminal) -> None:
+    dialog = live.controller.preferences.open_dialog()
+    for taken, user in (
+        ("F1", "Keyboard shortcuts"),
+        ("Space", "Re-centre on the mid (Ladder)"),
+        ("Del", "(Open orders)"),
+    ):
+        dialog.keys.edits["recentre"].setKeySequence(QKeySequence(taken))
+        assert not dialog.apply()
+        assert user in dialog.problem.text()
+    dialog.keys.edits["recentre"].setKeySequence(QKeySequence("Ctrl+Alt+C"))
+    assert dialog.apply()
+    assert live.window.keys.actions["recentre"].shortcut().toString() == "Ctrl+Alt+C"
+    dialog.close()

@@ -3,7 +3,6 @@ nothing when switched off, and the packaged chime is the file packaging/sounds.p
 
 from __future__ import annotations
 
-import importlib.util
 import wave
 from pathlib import Path
 from types import ModuleType
@@ -24,18 +23,14 @@ from terminal.ui.fill_alerts import (
     sound_command,
 )
 from terminal.ui.icon import app_icon_path
+from tests.support.scripts import packaging_script
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGED_WAV = ROOT / "terminal" / "assets" / "fill.wav"
 
 
 def _sounds_script() -> ModuleType:
-    # Loaded by path: a `packaging` package of ours would shadow the PyPI one that pip and pytest use.
-    spec = importlib.util.spec_from_file_location("packaging_sounds", ROOT / "packaging" / "sounds.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return packaging_script("sounds")
 
 
 def _which(*installed: str) -> fill_alerts.Which:
