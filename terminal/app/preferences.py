@@ -74,6 +74,12 @@ class Preferences(QObject):
         """Use ``profile``'s confirmations, default sizes and keys (the defaults for an unsaved profile)."""
         prefs, problems = read_prefs(profile.ui) if profile is not None and saved else (TradingPrefs(), [])
         keys, key_problems = resolve(prefs.shortcuts)
+        reserved = self._reserved_keys()
+        for action_id, sequence in keys.items():
+            used_by = reserved.get(sequence.toString(PORTABLE))
+            if used_by and not sequence.isEmpty():  # a hand-edited file: the window's key wins
+                key_problems.append(f"{sequence.toString(PORTABLE)} is {used_by!r}; {action_id} has no key.")
+                keys[action_id] = QKeySequence()
         for problem in (*problems, *key_problems):
             log.warning("profile %s: %s", profile.name if profile else "?", problem)
         self.profile = profile if saved else None

@@ -142,3 +142,11 @@ def test_keys_the_window_and_its_docks_use_cannot_become_trading_keys(qtbot: QtB
     assert dialog.apply()
     assert live.window.keys.actions["recentre"].shortcut().toString() == "Ctrl+Alt+C"
     dialog.close()
+
+
+def test_a_hand_edited_profile_cannot_take_a_key_of_the_window(qtbot: QtBot, live: Terminal) -> None:
+    demo = live.controller.store.load().get("Demo").with_ui("shortcuts", {"buy": "F1", "sell": "Enter"})
+    live.controller.preferences.apply_profile(demo, True, live.session)
+    actions = live.window.keys.actions
+    assert actions["buy"].shortcut().isEmpty() and actions["sell"].shortcut().isEmpty()
+    assert live.window.help_menu.shortcuts_action.shortcut().toString() == "F1"  # Help keeps its key
