@@ -74,7 +74,7 @@ class Controller(QObject):
         self._dialog: ProfileDialog | None = None
         self._risk_dialog: RiskDialog | None = None
         # Settings: saved in settings_store (None: defaults, not saved); --theme and --fps win for this run.
-        self.preferences = Preferences(window, self.clock, settings_store, store, theme=theme, fps=fps)
+        self.preferences = Preferences(window, self.clock, settings_store, store, theme_name=theme, fps=fps)
         window.settings_requested.connect(self.preferences.open_dialog)
         self.preferences.book_saved.connect(self._prefs_saved)
         for problem in self.book.problems:

@@ -40,7 +40,7 @@ class Preferences(QObject):
         settings_store: SettingsStore | None,
         profiles: ProfileStore,
         *,
-        theme: str | None = None,
+        theme_name: str | None = None,
         fps: int | None = None,
     ) -> None:
         super().__init__(window)
@@ -53,8 +53,8 @@ class Preferences(QObject):
         self.profile: Profile | None = None  # the saved profile whose preferences are applied (None: unsaved)
         self.dialog: SettingsDialog | None = None
         start = self.settings
-        if theme is not None:
-            start = replace(start, theme=theme)
+        if theme_name is not None:
+            start = replace(start, theme=theme_name)
         if fps is not None:
             start = replace(start, fps=fps)
         self.apply_settings(start)

@@ -25,9 +25,6 @@ class TradingPrefs:
     default_sizes: Mapping[str, Decimal] = field(default_factory=dict)  # symbol -> quantity, > 0
     shortcuts: Mapping[str, str] = field(default_factory=dict)  # action id -> portable key text; "" = none
 
-    def size_for(self, symbol: str) -> Decimal | None:
-        return self.default_sizes.get(symbol)
-
 
 def read_prefs(ui: Mapping[str, JsonValue]) -> tuple[TradingPrefs, list[str]]:
     """The preferences stored in a profile's ``ui`` map, and a sentence for each entry that was dropped."""

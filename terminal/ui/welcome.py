@@ -102,7 +102,7 @@ class WelcomePanel(QFrame):
             self.updateGeometry()  # the wrapped text may need one line more or less
 
     def dismiss(self) -> None:
-        self._set_shown(False)
+        set_shown(self, False)
         self.dismissed.emit()
 
     def _render(self) -> None:
@@ -129,6 +129,3 @@ class WelcomePanel(QFrame):
 
     def _on_theme_changed(self, _theme: theme.Theme) -> None:
         self.restyle()
-
-    def _set_shown(self, shown: bool) -> None:
-        set_shown(self, shown)
