@@ -9,6 +9,8 @@ from terminal.storage.profiles import Profile
 from terminal.storage.profiles import Venue as VenueKind
 from terminal.storage.secrets import SecretStore
 from terminal.venues.base import Venue
+from terminal.venues.deriv.endpoints import DEFAULT_WS_URL
+from terminal.venues.deriv.venue import DerivVenue
 from terminal.venues.hashkey.hosts import Deployment, Environment, Hosts, hosts_for
 from terminal.venues.hashkey.signing import Credentials
 from terminal.venues.hashkey.venue import HashKeyVenue
@@ -46,6 +48,8 @@ async def connect(
         demo_key = Credentials(endpoints.api_key, endpoints.api_secret)
         venue = HashKeyVenue(demo_hosts, demo_key, recv_window=profile.recv_window)
         return Connection(venue, f"the demo exchange at {demo_hosts.rest_url}")
+    if profile.venue is VenueKind.DERIV:
+        return _deriv(profile, secrets, secret_override)
     hosts = hosts_of(profile)
     credentials, notice = _credentials(profile, secrets, secret_override)
     return Connection(
@@ -61,3 +65,19 @@ def _credentials(profile: Profile, secrets: SecretStore, override: str | None) -
         where = "the keyring" if secrets.available else "this session"
         return None, f"No secret for API key {profile.api_key[:6]}… in {where}: market data only."
     return Credentials(profile.api_key, secret), ""
+
+
+def _deriv(profile: Profile, secrets: SecretStore, override: str | None) -> Connection:
+    """Deriv: the token named by the profile's account comes from the keyring; without one, market data only."""
+    url = profile.stream_url or DEFAULT_WS_URL
+    token = ""
+    notice = ""
+    if not profile.api_key:
+        notice = "No Deriv account in this profile: market data only (add an API token or log in, in Profiles)."
+    else:
+        token = override if override is not None else (secrets.get(profile.name, profile.api_key) or "")
+        if not token:
+            where = "the keyring" if secrets.available else "this session"
+            notice = f"No API token for {profile.api_key} in {where}: market data only."
+    venue = DerivVenue(url, profile.app_id, token or None)
+    return Connection(venue, f"{profile.name} at {url} (app {profile.app_id})", notice)

@@ -27,7 +27,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--stream-url", help="the WebSocket base to which /quote/ws/v1, /quote/ws/v2, /api/v1/ws/… are appended"
     )
-    parser.add_argument("--api-key", help=f"API key for --rest-url; its secret is read from ${SECRET_VARIABLE}")
+    parser.add_argument(
+        "--api-key",
+        help=f"API key for --rest-url, or the Deriv account for --deriv-url; its secret (token) is read from "
+        f"${SECRET_VARIABLE}",
+    )
+    parser.add_argument("--deriv-url", help="attach to a Deriv-protocol WebSocket endpoint (wss://…/websockets/v3)")
+    parser.add_argument("--deriv-app-id", type=int, default=1089, help="the Deriv app id (default 1089, for testing)")
     parser.add_argument(
         "--fps", type=int, help=f"frame-rate cap of the display, {FPS_MIN}-{FPS_MAX} (default: Settings, else 60)"
     )
@@ -37,8 +43,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if bool(args.rest_url) != bool(args.stream_url):
         parser.error("--rest-url and --stream-url go together")
-    if args.api_key and not args.rest_url:
-        parser.error("--api-key needs --rest-url and --stream-url")
+    if args.deriv_url and args.rest_url:
+        parser.error("--deriv-url and --rest-url cannot go together")
+    if args.api_key and not (args.rest_url or args.deriv_url):
+        parser.error("--api-key needs --rest-url and --stream-url, or --deriv-url")
     if args.fps is not None and not FPS_MIN <= args.fps <= FPS_MAX:
         parser.error(f"--fps must be from {FPS_MIN} to {FPS_MAX}")
     if args.exit_after is not None and args.exit_after <= 0:

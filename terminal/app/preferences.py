@@ -92,7 +92,8 @@ class Preferences(QObject):
         if profile is not None:
             on_demo = profile.venue is Venue.DEMO and profile.custom_hosts is None
             venue = session.venue.capabilities.venue if session is not None else profile.venue.value
-            self.window.welcome.set_demo(on_demo, profile.name, venue)
+            contracts = session is not None and session.venue.capabilities.contracts
+            self.window.welcome.set_demo(on_demo, profile.name, venue, contracts)
 
     # ---- the dialog ---------------------------------------------------------------------------
 

@@ -34,6 +34,14 @@ COMMAND_LINE_PROFILE = "Command line"
 
 
 def _command_line_profile(args: argparse.Namespace) -> Profile | None:
+    if args.deriv_url:
+        return Profile(
+            name=COMMAND_LINE_PROFILE,
+            venue=VenueKind.DERIV,
+            stream_url=args.deriv_url,
+            app_id=args.deriv_app_id,
+            api_key=args.api_key or "",
+        )
     if not args.rest_url:
         return None
     return Profile(

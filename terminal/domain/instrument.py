@@ -132,6 +132,7 @@ class Instrument:
     market_trading: PriceBand | None = None
     open_quote: OpenQuote | None = None
     order_types: tuple[OrderType, ...] = (OrderType.LIMIT, OrderType.MARKET, OrderType.LIMIT_MAKER)
+    group: str = ""  # the venue's market and submarket ("Derived / Continuous Indices"), for grouping lists
     # Client-type permissions and unused flags from exchangeInfo, kept for display.
     flags: dict[str, bool] = field(default_factory=dict, compare=False, hash=False)
 

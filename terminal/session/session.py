@@ -16,6 +16,8 @@ from terminal.domain.orders import Order
 from terminal.domain.risk import RiskLimits
 from terminal.session.account_store import AccountStore
 from terminal.session.audit import Audit
+from terminal.session.contract_desk import ContractDesk
+from terminal.session.contract_store import ContractStore
 from terminal.session.disconnect_guard import DisconnectGuard
 from terminal.session.frame_clock import FrameClock
 from terminal.session.kill_switch import SymbolResult, kill_switch
@@ -26,16 +28,20 @@ from terminal.session.order_store import OrderChange, OrderStore
 from terminal.session.recovery import recover
 from terminal.session.status_store import StatusStore
 from terminal.venues.base import (
+    AccountEvent,
     BalanceEvent,
     ConnectionEvent,
     ConnectionState,
+    ContractEvent,
     FillEvent,
     OrderEvent,
     OrderMissingEvent,
+    ProposalEvent,
     Topic,
     Venue,
     VenueEvent,
     Watch,
+    trades_contracts,
 )
 from terminal.venues.errors import VenueError
 
@@ -86,14 +92,27 @@ class Session(QObject):
         self.orders = OrderStore(self)
         self.account = AccountStore(self)
         self.status = StatusStore(self)
+        self.contracts = ContractStore(self)
         self._clock = clock
-        for store in (self.market, self.orders, self.account, self.status):
+        for store in self._stores:
             clock.register(store)
         self.orders.changed.connect(self._persist)
         clock.register(self.audit)  # after the stores: commits what their signals recorded
         self.manager = OrderManager(
             venue, self.market, self.orders, self.account, self._notify, audit=self.audit, limits=limits
         )
+        # A contract venue (capabilities.contracts) trades through the desk; the order manager has nothing to do there.
+        self.desk: ContractDesk | None = None
+        if trades_contracts(venue):
+            self.desk = ContractDesk(
+                venue,
+                self.contracts,
+                notify=self._notify,
+                spawn=self.spawn,
+                audit=self.audit,
+                blocked=lambda: self.manager.blocked,
+                limits=limits,
+            )
         self.guard = DisconnectGuard(self._cancel_on_disconnect, self._guard_report)
         self.guard.configure(limits.cancel_on_disconnect_s if limits else None)
         self._clock_warned = False
@@ -106,6 +125,10 @@ class Session(QObject):
         self.active_symbol = ""
         self.state = "idle"
         self._started_ms = 0
+
+    @property
+    def _stores(self) -> tuple[MarketStore | OrderStore | AccountStore | StatusStore | ContractStore, ...]:
+        return (self.market, self.orders, self.account, self.status, self.contracts)
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -130,6 +153,8 @@ class Session(QObject):
         )
         if permissions.can_read:
             self.spawn(self._load_history())
+            if self.desk is not None:
+                self.spawn(self.desk.refresh_history())
         self._set_state("live")
         unfinished = self.journal.unfinished_orders() if self.journal is not None else []
         if unfinished and permissions.can_read:
@@ -158,6 +183,8 @@ class Session(QObject):
     def set_limits(self, limits: RiskLimits) -> None:
         """New risk limits (saved in the risk dialog) apply to the next order."""
         self.manager.gate.limits = limits
+        if self.desk is not None:
+            self.desk.limits = limits
         self.guard.configure(limits.cancel_on_disconnect_s)
 
     async def kill_switch(self) -> list[SymbolResult]:
@@ -183,6 +210,8 @@ class Session(QObject):
         self._status_timer.stop()
         for held in list(self._watches):
             held.release()
+        if self.desk is not None:
+            self.desk.close()
         await self.guard.close()
         await self.manager.close()
         for task in list(self._tasks):
@@ -192,7 +221,7 @@ class Session(QObject):
             await self.venue.close()
         except VenueError as exc:
             log.warning("closing %s: %s", self.name, exc)
-        for store in (self.market, self.orders, self.account, self.status):
+        for store in self._stores:
             self._clock.unregister(store)
         self.orders.flush()  # the last changes reach the journal
         self._clock.unregister(self.audit)
@@ -275,6 +304,13 @@ class Session(QObject):
             self._on_missing(event)
         elif isinstance(event, BalanceEvent):
             self.account.apply(event)
+        elif isinstance(event, ContractEvent):
+            previous = self.contracts.contracts.get(event.contract.contract_id)
+            self.contracts.apply(event)
+            if self.desk is not None:
+                self.desk.on_contract(event, previous)
+        elif isinstance(event, ProposalEvent | AccountEvent):
+            self.contracts.apply(event)
         elif isinstance(event, ConnectionEvent):
             self._on_connection(event)
         else:

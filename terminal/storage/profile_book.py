@@ -116,7 +116,10 @@ def _duplicate(name: str, existing: str) -> str:
 
 
 def default_book() -> ProfileBook:
-    """What a first start offers: the demo exchange and the four HashKey hosts, without API keys."""
+    """What a first start offers: the demo exchange, the four HashKey hosts and Deriv, without keys or tokens.
+
+    Deriv without a token shows its public market data (symbols, ticks, candles) with the public app id.
+    """
     hashkey = [
         (f"HashKey {region} {environment.value}", deployment, environment)
         for region, deployment in (("MENA", Deployment.PRO), ("Global", Deployment.GLOBAL))
@@ -124,4 +127,5 @@ def default_book() -> ProfileBook:
     ]
     profiles = [Profile("Demo", Venue.DEMO)]
     profiles += [Profile(name, Venue.HASHKEY, deployment, environment) for name, deployment, environment in hashkey]
+    profiles.append(Profile("Deriv", Venue.DERIV))
     return ProfileBook(tuple(profiles))

@@ -18,6 +18,7 @@ from terminal.domain.risk import RiskLimit, RiskLimits, RiskLimitsError
 from terminal.storage.profile_book import ProfileBook
 from terminal.storage.profile_model import (
     DEFAULT_RECV_WINDOW_MS,
+    DERIV_DEFAULT_APP_ID,
     Deployment,
     Environment,
     JsonValue,
@@ -71,6 +72,7 @@ def encode_profile(profile: Profile) -> dict[str, JsonValue]:
         "stream_url": profile.stream_url,
         "api_key": profile.api_key,
         "recv_window": profile.recv_window,
+        "app_id": profile.app_id,
         "risk": {
             "max_order_notional": _plain(risk.max_order_notional),
             "max_quantity_per_symbol": {
@@ -165,6 +167,7 @@ def decode_profile(raw: object) -> Profile:
         stream_url=_optional_text(raw, "stream_url"),
         api_key=_text(raw, "api_key", ""),
         recv_window=_whole(raw, "recv_window", DEFAULT_RECV_WINDOW_MS),
+        app_id=_whole(raw, "app_id", DERIV_DEFAULT_APP_ID),
         risk=_decode_risk(risk),
         ui=ui,
     )

@@ -25,6 +25,9 @@ MAX_URL_LENGTH = 2048
 RECV_WINDOW_MIN_MS = 1
 RECV_WINDOW_MAX_MS = 60_000  # the venue's own bound (terminal/venues/hashkey/transport.py)
 DEFAULT_RECV_WINDOW_MS = 5000
+# 003: the public app id for testing (as terminal/venues/deriv/endpoints.py, which storage may not import)
+DERIV_DEFAULT_APP_ID = 1089
+MAX_APP_ID = 2**31 - 1
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -34,10 +37,11 @@ class ProfileError(ValueError):
 
 
 class Venue(StrEnum):
-    """Venues a profile can point at; Deriv, Webull and Longbridge join as members when they exist."""
+    """Venues a profile can point at; Webull and Longbridge join as members when they exist."""
 
     DEMO = "demo"  # the built-in exchange, started by the app
     HASHKEY = "hashkey"
+    DERIV = "deriv"  # Deriv's WebSocket API: contracts, no order book
 
 
 class Deployment(StrEnum):
@@ -133,8 +137,11 @@ class Profile:
 
     For the demo venue, the custom URLs (when set) name an already running demo exchange; the
     deployment and environment are ignored. ``api_key`` is the key ID only: the secret lives in
-    the keyring (terminal/storage/secrets.py). ``ui`` holds per-profile UI preferences as JSON
-    values; treat it as read-only and use ``with_ui`` to change it.
+    the keyring (terminal/storage/secrets.py). A Deriv profile has no REST URL: ``stream_url``
+    alone (when set) replaces Deriv's WebSocket endpoint, ``app_id`` is the registered app, and
+    ``api_key`` names the token (the account's login ID, e.g. VRTC1234567) whose value is in the
+    keyring. ``ui`` holds per-profile UI preferences as JSON values; treat it as read-only and use
+    ``with_ui`` to change it.
     """
 
     name: str
@@ -145,6 +152,7 @@ class Profile:
     stream_url: str | None = None
     api_key: str = ""
     recv_window: int = DEFAULT_RECV_WINDOW_MS
+    app_id: int = DERIV_DEFAULT_APP_ID
     risk: RiskLimits = field(default_factory=RiskLimits)
     ui: Mapping[str, JsonValue] = field(default_factory=dict)
 
@@ -153,11 +161,19 @@ class Profile:
         object.__setattr__(self, "venue", _enum_value(Venue, self.venue, "The venue"))
         object.__setattr__(self, "deployment", _enum_value(Deployment, self.deployment, "The deployment"))
         object.__setattr__(self, "environment", _enum_value(Environment, self.environment, "The environment"))
-        if (self.rest_url is None) != (self.stream_url is None):
+        if self.venue is Venue.DERIV:
+            if self.rest_url is not None:
+                raise ProfileError("A Deriv profile has no REST URL: Deriv speaks only WebSocket")
+            if self.stream_url is not None:
+                _check_url(self.stream_url, ("ws", "wss"), "The WebSocket endpoint")
+        elif (self.rest_url is None) != (self.stream_url is None):
             raise ProfileError("Set both the REST URL and the stream URL, or neither")
         if self.rest_url is not None:
             _check_url(self.rest_url, ("http", "https"), "The REST URL")
             _check_url(self.stream_url, ("ws", "wss"), "The stream URL")
+        app_id = self.app_id
+        if isinstance(app_id, bool) or not isinstance(app_id, int) or not 1 <= app_id <= MAX_APP_ID:
+            raise ProfileError(f"The app ID must be a whole number from 1 to {MAX_APP_ID}, not {app_id!r}")
         if not isinstance(self.api_key, str):
             raise ProfileError(f"The API key ID must be text, not {type(self.api_key).__name__}")
         if self.api_key:

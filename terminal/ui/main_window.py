@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal import __version__
+from terminal.session.contract_store import ContractChange
 from terminal.session.order_manager import Notice
 from terminal.session.session import Session
 from terminal.storage.log_buffer import LogBuffer
@@ -177,6 +178,9 @@ class MainWindow(QMainWindow):
         bar.addAction(edit)
         self.connection = QLabel()
         bar.addWidget(self.connection)
+        self.account_label = QLabel()  # who a token-based venue (Deriv) is authorized as, and what it may do
+        self.account_label.setObjectName("accountLabel")
+        bar.addWidget(self.account_label)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -297,6 +301,7 @@ class MainWindow(QMainWindow):
         """Show ``session`` (None while switching); the layout of ``profile`` is restored."""
         if self.session is not None:
             self.session.notice.disconnect(self._on_notice)
+            self.session.contracts.changed.disconnect(self._on_contracts)
         self.session = session
         self.profile = profile
         venue_name = session.venue.capabilities.venue if session else ""
@@ -307,12 +312,33 @@ class MainWindow(QMainWindow):
         self.history.bind(session.journal if session is not None else None)
         self.status.bind(session)
         self.rate_banner.bind(session)
+        self._show_account()
         if session is not None:
             session.notice.connect(self._on_notice)
+            session.contracts.changed.connect(self._on_contracts)
             if not session.active_symbol:
                 symbols = sorted(session.venue.instruments)
                 if symbols:
                     session.set_active_symbol(DEFAULT_SYMBOL if DEFAULT_SYMBOL in symbols else symbols[0])
+
+    def _on_contracts(self, change: ContractChange) -> None:
+        if change.account:
+            self._show_account()
+
+    def _show_account(self) -> None:
+        """ "Account VRTC1001 · USD · virtual · scopes: read, trade" (venues whose token names an account)."""
+        session = self.session
+        account = session.contracts.account if session is not None else None
+        if session is None or account is None:
+            self.account_label.setText("")
+            self.account_label.setToolTip("")
+            return
+        permissions = session.venue.permissions
+        scopes = ", ".join(permissions.scopes or account.scopes) or "none"
+        trading = "" if permissions.can_trade else f" (read only: {permissions.reason})"
+        self.account_label.setText(f"  Account {account.describe()} · scopes: {scopes}{trading}")
+        others = ", ".join(account.other_accounts)
+        self.account_label.setToolTip(f"Other accounts of this login: {others}" if others else "")
 
     def _wire(self) -> None:
         self.ladder.price_picked.connect(self.ticket.set_price_and_side)

@@ -8,7 +8,7 @@ from terminal.session.session import Session
 from terminal.ui import theme
 from terminal.venues.base import ConnectionState
 
-STREAM_NAMES = {"public_v1": "trades", "public_v2": "market", "private": "account"}
+STREAM_NAMES = {"public_v1": "trades", "public_v2": "market", "private": "account"}  # HashKey's three links
 CLOCK_WARNING_MS = 1000
 
 
@@ -52,9 +52,17 @@ class StatusBar(QStatusBar):
         state = status.session_state
         reason = f": {status.session_reason}" if status.session_reason else ""
         self.session_label.setText(f"{session.name}: {state}{reason}")
+        for name in status.streams:
+            if name not in self.streams:  # another venue's link (Deriv has one: "deriv")
+                label = QLabel()
+                self.insertPermanentWidget(len(self.streams), label)  # after the other links, before the ping
+                self.streams[name] = label
+        # Before any link reports, HashKey's are shown waiting; once links report, only those of this venue.
+        reported = set(status.streams) or (set(STREAM_NAMES) if not session.venue.capabilities.contracts else set())
         for name, label in self.streams.items():
+            label.setVisible(name in reported)
             event = status.streams.get(name)
-            title = STREAM_NAMES[name]
+            title = STREAM_NAMES.get(name, name)
             if event is None:
                 _chip(label, f"{title}: -", t.muted)
             elif event.state is ConnectionState.LIVE:

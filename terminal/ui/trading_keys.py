@@ -67,6 +67,16 @@ class TradingKeys(QObject):
     # ---- what the keys do ---------------------------------------------------------------------
 
     def send(self, side: Side) -> None:
+        if self.window.ticket.trades_contracts:  # a contract venue: the buy key buys the contract ticket's contract
+            if side is Side.SELL:
+                self.window.toasts.show(
+                    "This venue sells contracts, not orders: sell an open contract under Contracts.", "warning"
+                )
+                return
+            refusal = self.window.ticket.contract_form.buy()
+            if refusal is not None:
+                self.window.toasts.show(f"Not bought: {refusal}", "warning")
+            return
         reason = self.window.ticket.form.submit_as(side)
         if reason is not None:
             self.window.toasts.show(f"Not sent: {reason}", "warning")

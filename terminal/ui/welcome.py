@@ -23,7 +23,7 @@ DEMO_LINE = (
 )
 KEY_LINE = (
     "To add {which} API key: <b>Edit profiles…</b> in the toolbar ▸ <b>Add</b> (venue HashKey) ▸"
-    " enter the <b>API key</b> and <b>API secret</b> ▸ <b>Save</b>."
+    " enter the <b>API key</b> and <b>API secret</b> (on Deriv: the account and its <b>API token</b>) ▸ <b>Save</b>."
     " The secret goes to the system keyring, never to a file."
 )
 
@@ -34,9 +34,10 @@ def help_keys() -> str:
     return bindings[0].toString(QKeySequence.SequenceFormat.NativeText) if bindings else "F1"
 
 
-def venue_line(profile: str, venue: str) -> str:
+def venue_line(profile: str, venue: str, contracts: bool = False) -> str:
     """The first line on a real venue's profile, instead of the demo one."""
-    return f"This is profile <b>{escape(profile)}</b> on <b>{escape(venue)}</b>: orders you send go to {escape(venue)}."
+    what = "contracts you buy are bought on" if contracts else "orders you send go to"
+    return f"This is profile <b>{escape(profile)}</b> on <b>{escape(venue)}</b>: {what} {escape(venue)}."
 
 
 class WelcomePanel(QFrame):
@@ -75,9 +76,9 @@ class WelcomePanel(QFrame):
         self.restyle()
         theme.notifier().changed.connect(self._on_theme_changed)
 
-    def set_demo(self, on_demo: bool, profile: str = "", venue: str = "") -> None:
+    def set_demo(self, on_demo: bool, profile: str = "", venue: str = "", contracts: bool = False) -> None:
         """On the demo exchange, or on ``profile`` of ``venue`` (a real venue, perhaps its sandbox)."""
-        self._first_line = DEMO_LINE if on_demo else venue_line(profile, venue)
+        self._first_line = DEMO_LINE if on_demo else venue_line(profile, venue, contracts)
         self._key_line = KEY_LINE.format(which="a real" if on_demo else "another")
         self._render()
 

@@ -15,10 +15,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from terminal.domain.balance import Balance
 from terminal.domain.book import OrderBook
+from terminal.domain.contracts import (
+    Account,
+    ClosedContract,
+    ContractSpec,
+    OpenContract,
+    PortfolioEntry,
+    Purchase,
+    Quote,
+    Sale,
+    Transaction,
+)
 from terminal.domain.enums import OrderType, TimeInForce
 from terminal.domain.instrument import Instrument
 from terminal.domain.intervals import Interval
@@ -141,6 +152,29 @@ class BalanceEvent:
     complete: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ProposalEvent:
+    """A new price for ``spec`` (``quote``), or why the venue will not price it (``error``, in words)."""
+
+    spec: ContractSpec
+    quote: Quote | None
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContractEvent:
+    """The venue's latest view of one of the account's contracts (open, or just closed)."""
+
+    contract: OpenContract
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEvent:
+    """Who the connection is authorized as (again after every reconnection)."""
+
+    account: Account
+
+
 VenueEvent = (
     ConnectionEvent
     | SubscriptionStatus
@@ -153,6 +187,9 @@ VenueEvent = (
     | FillEvent
     | OrderMissingEvent
     | BalanceEvent
+    | ProposalEvent
+    | ContractEvent
+    | AccountEvent
 )
 EventSink = Callable[[VenueEvent], None]
 
@@ -171,6 +208,7 @@ class Capabilities:
     streaming_account: bool = True  # False: balances and orders are polled
     intervals: tuple[Interval, ...] = tuple(Interval)
     max_depth: int = 0
+    tick_chart: bool = False  # prices come as ticks: the chart offers a tick-by-tick line
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +219,7 @@ class Permissions:
     can_trade: bool
     reason: str = ""
     account: str = ""
+    scopes: tuple[str, ...] = ()  # what a token was granted (Deriv), for the user to see
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,3 +284,40 @@ class Venue(Protocol):
     async def fills(self, symbol: str | None = None, limit: int = 500) -> list[Fill]: ...
 
     def status(self) -> VenueStatus: ...
+
+
+class ContractVenue(Venue, Protocol):
+    """A venue that trades contracts (``capabilities.contracts``): proposal -> buy -> follow -> sell.
+
+    Its order methods exist (the session drives every venue alike) but it has no orders: queries
+    answer empty lists and placing raises ``InvalidRequest``.
+    """
+
+    account: Account | None
+
+    def propose(self, spec: ContractSpec) -> Watch:
+        """Stream ``ProposalEvent``s for ``spec`` until released (the proposal is forgotten)."""
+        ...
+
+    def follow(self, contract_id: int) -> Watch:
+        """Stream ``ContractEvent``s for a bought contract until released or closed."""
+        ...
+
+    async def buy(self, quote: Quote) -> Purchase:
+        """Buy at ``quote.ask_price`` at most; ``UnknownOutcome`` when the answer was lost."""
+        ...
+
+    async def sell(self, contract_id: int, price: Decimal) -> Sale:
+        """Sell for at least ``price`` (0: at the market)."""
+        ...
+
+    async def portfolio(self) -> list[PortfolioEntry]: ...
+
+    async def statement(self, limit: int = 100, since_ms: int | None = None) -> list[Transaction]: ...
+
+    async def profit_table(self, limit: int = 100) -> list[ClosedContract]: ...
+
+
+def trades_contracts(venue: Venue) -> TypeGuard[ContractVenue]:
+    """Whether ``venue`` is a ``ContractVenue`` (its capabilities say so)."""
+    return venue.capabilities.contracts

@@ -77,15 +77,17 @@ risks = st.builds(
 @st.composite
 def profiles(draw: st.DrawFn) -> Profile:
     custom = draw(st.booleans())
+    venue = draw(st.sampled_from(Venue))
     return Profile(
         name=draw(names),
-        venue=draw(st.sampled_from(Venue)),
+        venue=venue,
         deployment=draw(st.sampled_from(Deployment)),
         environment=draw(st.sampled_from(Environment)),
-        rest_url=draw(urls(("http", "https"))) if custom else None,
+        rest_url=draw(urls(("http", "https"))) if custom and venue is not Venue.DERIV else None,
         stream_url=draw(urls(("ws", "wss"))) if custom else None,
         api_key=draw(st.text("abcdefABCDEF0123456789-_", max_size=40)),
         recv_window=draw(st.integers(1, 60_000)),
+        app_id=draw(st.integers(1, 2**31 - 1)),
         risk=draw(risks),
         ui=draw(st.dictionaries(st.text(max_size=10), json_values, max_size=4)),
     )
@@ -122,7 +124,7 @@ def test_any_valid_book_comes_back_from_the_file_equal(book: ProfileBook) -> Non
 # --- defaults ------------------------------------------------------------------------------------
 
 
-def test_defaults_offer_the_demo_and_the_four_hashkey_hosts_without_keys() -> None:
+def test_defaults_offer_the_demo_the_four_hashkey_hosts_and_deriv_without_keys() -> None:
     book = default_book()
     assert book.names == (
         "Demo",
@@ -130,9 +132,12 @@ def test_defaults_offer_the_demo_and_the_four_hashkey_hosts_without_keys() -> No
         "HashKey MENA production",
         "HashKey Global sandbox",
         "HashKey Global production",
+        "Deriv",
     )
     assert book.get("Demo").venue is Venue.DEMO
-    assert [(p.deployment, p.environment) for p in book.profiles[1:]] == [
+    deriv = book.get("Deriv")
+    assert (deriv.venue, deriv.app_id, deriv.stream_url, deriv.rest_url) == (Venue.DERIV, 1089, None, None)
+    assert [(p.deployment, p.environment) for p in book.profiles[1:5]] == [
         (Deployment.PRO, Environment.SANDBOX),
         (Deployment.PRO, Environment.PRODUCTION),
         (Deployment.GLOBAL, Environment.SANDBOX),
@@ -153,7 +158,11 @@ def test_defaults_offer_the_demo_and_the_four_hashkey_hosts_without_keys() -> No
         ({"name": "x" * 65}, "longer than 64"),
         ({"name": "two\nlines"}, "cannot be shown"),
         ({"name": " padded"}, "starts or ends with a space"),
-        ({"venue": "deriv-someday"}, 'venue must be one of "demo", "hashkey"'),
+        ({"venue": "deriv-someday"}, 'venue must be one of "demo", "hashkey", "deriv"'),
+        ({"venue": "deriv", "rest_url": "https://h", "stream_url": "wss://h"}, "A Deriv profile has no REST URL"),
+        ({"venue": "deriv", "stream_url": "https://h"}, "The WebSocket endpoint 'https://h' must start with ws://"),
+        ({"app_id": 0}, "app ID must be a whole number from 1 to 2147483647, not 0"),
+        ({"app_id": "1089"}, "app ID must be a whole number"),
         ({"deployment": "eu"}, 'deployment must be one of "pro", "glb"'),
         ({"environment": "test"}, 'environment must be one of "sandbox", "production"'),
         ({"rest_url": "https://api.example"}, "both the REST URL and the stream URL"),
@@ -246,6 +255,12 @@ def test_actions_and_the_disconnect_option_survive_encoding() -> None:
 def test_bad_risk_values_in_a_file_are_profile_errors_with_a_sentence(risk: object, message: str) -> None:
     with pytest.raises(ProfileError, match=message):
         decode_profile(_with_risk(risk))
+
+
+def test_a_deriv_profile_may_name_its_websocket_endpoint_alone() -> None:
+    profile = Profile("D", Venue.DERIV, stream_url="wss://ws.derivws.com/websockets/v3", app_id=36544, api_key="VRTC1")
+    assert (profile.stream_url, profile.rest_url, profile.app_id) == ("wss://ws.derivws.com/websockets/v3", None, 36544)
+    assert decode_profile(encode_profile(profile)) == profile
 
 
 def test_custom_urls_override_the_known_hosts_and_strings_become_enums() -> None:

@@ -273,8 +273,13 @@ def test_a_venue_without_an_order_book_says_so(qtbot: QtBot) -> None:
     dock = LadderDock()
     qtbot.addWidget(dock)
     dock.bind(_offline(Capabilities("deriv", order_book=False, contracts=True), Permissions(True, True)))
-    assert dock.stack.currentWidget() is dock.no_book and dock.no_book.text() == NO_BOOK
+    assert dock.stack.currentWidget() is dock.no_book
+    assert dock.no_book.text().startswith("deriv has no order book: it sells contracts")
+    assert "contract ticket" in dock.no_book.text()
     assert not dock.arm_button.isEnabled()
+    dock.bind(_offline(Capabilities("quotes-only", order_book=False), Permissions(True, False)))
+    assert dock.no_book.text() == "quotes-only has no order book."
+    assert dock.arm_reason.text() == f"Cannot arm: {NO_BOOK}"
 
 
 def test_arming_is_refused_with_the_reason_when_the_session_may_not_trade(qtbot: QtBot) -> None:

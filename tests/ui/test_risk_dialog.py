@@ -141,7 +141,8 @@ def test_saving_changes_only_this_profiles_limits(qtbot: QtBot, store: ProfileSt
     saved = store.load()
     assert saved.names[-1] == "Added meanwhile"
     assert saved.get(PROFILE).risk == RiskLimits(max_open_orders=7)
-    assert [profile.risk for profile in saved.profiles if profile.name != PROFILE] == [RiskLimits()] * 5
+    others = [profile.risk for profile in saved.profiles if profile.name != PROFILE]
+    assert others == [RiskLimits()] * (len(saved.profiles) - 1)
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,8 @@ def test_on_a_real_venue_it_names_the_profile_instead(panel: WelcomePanel) -> No
 
 def test_the_path_it_describes_exists(qtbot: QtBot, tmp_path: Path, panel: WelcomePanel) -> None:
     text = panel.plain_text()
-    assert "Edit profiles… in the toolbar ▸ Add (venue HashKey) ▸ enter the API key and API secret ▸ Save" in text
+    assert "Edit profiles… in the toolbar ▸ Add (venue HashKey) ▸ enter the API key and API secret" in text
+    assert "(on Deriv: the account and its API token) ▸ Save" in text
     window = MainWindow(tmp_path / "window.ini")
     qtbot.addWidget(window)
     toolbar_actions = [a.text() for bar in window.findChildren(QToolBar) for a in bar.actions()]

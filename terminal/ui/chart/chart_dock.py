@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
 from terminal.domain.intervals import Interval
 from terminal.session.market_store import MarketChange
@@ -15,6 +15,7 @@ from terminal.session.order_store import OrderChange
 from terminal.session.session import Session
 from terminal.ui.chart.chart_data import ChartData
 from terminal.ui.chart.chart_view import ChartView
+from terminal.ui.chart.tick_line import TickLine
 from terminal.ui.docks.base import SessionDock
 from terminal.venues.base import Topic
 from terminal.venues.errors import VenueError
@@ -31,6 +32,7 @@ class ChartDock(SessionDock):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Chart", "chartDock", parent)
         self.interval = Interval.M1
+        self.ticks = False  # the tick-by-tick line instead of candles (venues with ``tick_chart``)
         self.data: ChartData | None = None
         self.loading = False  # a page request is running (one at a time)
         self.exhausted = False  # the venue has nothing older
@@ -59,20 +61,43 @@ class ChartDock(SessionDock):
             self._group.addButton(button)
             self.buttons[interval] = button
             bar.addWidget(button)
+        self.tick_button = QToolButton(body)
+        self.tick_button.setText("ticks")
+        self.tick_button.setObjectName("interval_ticks")
+        self.tick_button.setCheckable(True)
+        self.tick_button.setAutoRaise(True)
+        self.tick_button.setToolTip("Every tick as a line")
+        self.tick_button.clicked.connect(lambda _=False: self.set_ticks())
+        self._group.addButton(self.tick_button)
+        bar.insertWidget(bar.indexOf(self.buttons[Interval.M1]), self.tick_button)
+        self.tick_button.hide()
         bar.addStretch(1)
         self.buttons[self.interval].setChecked(True)
         self.chart = ChartView(body)
         self.chart.older_wanted.connect(self._older_wanted)
+        self.tick_line = TickLine(body)
+        self.views = QStackedWidget(body)
+        self.views.addWidget(self.chart)
+        self.views.addWidget(self.tick_line)
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addLayout(bar)
-        column.addWidget(self.chart, 1)
+        column.addWidget(self.views, 1)
         self.setWidget(body)
 
     # ---- SessionDock ----------------------------------------------------------------------------
 
     def on_bind(self, session: Session) -> None:
+        capabilities = session.venue.capabilities
+        for interval, button in self.buttons.items():
+            button.setVisible(interval in capabilities.intervals)
+        self.tick_button.setVisible(capabilities.tick_chart)
+        if self.ticks and not capabilities.tick_chart:
+            self.ticks = False
+        if self.interval not in capabilities.intervals and capabilities.intervals:
+            self.interval = capabilities.intervals[0]
+        (self.tick_button if self.ticks else self.buttons[self.interval]).setChecked(True)
         self.listen(session.market.changed, self._market_changed)
         self.listen(session.orders.changed, self._orders_changed)
 
@@ -84,6 +109,7 @@ class ChartDock(SessionDock):
         self.chart.set_orders([])
         self.chart.set_fills([])
         self.chart.set_status("")
+        self.tick_line.set_ticks((), None)
         self.title.setText("")
 
     def on_symbol(self, symbol: str) -> None:
@@ -93,16 +119,36 @@ class ChartDock(SessionDock):
 
     def set_interval(self, interval: Interval) -> None:
         self.buttons[interval].setChecked(True)
-        if interval is not self.interval:
+        if interval is not self.interval or self.ticks:
             self.interval = interval
+            self.ticks = False
             self._show()
 
+    def set_ticks(self) -> None:
+        """The tick-by-tick line (only where the venue's prices come as ticks)."""
+        self.tick_button.setChecked(True)
+        if not self.ticks:
+            self.ticks = True
+            self._show()
+
+    def _offered(self) -> list[Interval | None]:
+        """The views the venue offers, shortest first; None is the tick line."""
+        session = self.session
+        intervals = list(session.venue.capabilities.intervals) if session else list(Interval)
+        ticks = session is not None and session.venue.capabilities.tick_chart
+        return [None, *intervals] if ticks else list(intervals)
+
     def step_interval(self, offset: int) -> None:
-        """The interval ``offset`` places on (longer for positive), stopping at the first and the last."""
-        order = list(Interval)
-        index = order.index(self.interval) + offset
+        """The view ``offset`` places on (longer for positive), stopping at the first and the last."""
+        order = self._offered()
+        current = None if self.ticks else self.interval
+        index = (order.index(current) if current in order else 0) + offset
         if 0 <= index < len(order):
-            self.set_interval(order[index])
+            chosen = order[index]
+            if chosen is None:
+                self.set_ticks()
+            else:
+                self.set_interval(chosen)
 
     def _show(self) -> None:
         """Show (self.symbol, self.interval): new watch, the newest page, the last candles in view."""
@@ -116,6 +162,13 @@ class ChartDock(SessionDock):
         if session is None or not self.symbol:
             return
         instrument = session.venue.instruments.get(self.symbol)
+        self.views.setCurrentWidget(self.tick_line if self.ticks else self.chart)
+        if self.ticks:
+            self.data = None
+            self.title.setText(f"{self.symbol}  ticks")
+            self.watch(Topic.TRADES, self.symbol)
+            self._show_ticks()
+            return
         series = session.market.candle_series(self.symbol, self.interval)  # shared with other docks
         self.data = ChartData(series)
         self.data.sync()
@@ -176,8 +229,19 @@ class ChartDock(SessionDock):
     # ---- store signals --------------------------------------------------------------------------
 
     def _market_changed(self, change: MarketChange) -> None:
-        if (self.symbol, self.interval) in change.candles:
+        if self.ticks:
+            if self.symbol in change.trades:
+                self._show_ticks()
+        elif (self.symbol, self.interval) in change.candles:
             self._refresh()
+
+    def _show_ticks(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        instrument = session.venue.instruments.get(self.symbol)
+        tick_size = instrument.tick_size if instrument else None
+        self.tick_line.set_ticks(session.market.tapes.get(self.symbol, ()), tick_size)
 
     def _refresh(self) -> None:
         if self.data is not None:

@@ -1,17 +1,19 @@
-"""Edit profiles: venue, hosts, API key ID (saved in the profile file) and secret (keyring only).
+"""Edit profiles: venue, hosts, API key ID or Deriv account (saved in the profile file), secrets (keyring only).
 
-"Test connection" asks the venue what the key is (API-key type), whether it can read the account
-and whether it may trade (a test order, validated but never placed).
+"Test connection" asks the venue what the key or token may do; "Log in with Deriv…" runs Deriv's OAuth
+over a loopback redirect and keeps the received tokens in the keyring.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal.storage.profile_model import MAX_APP_ID
 from terminal.storage.profiles import (
     Deployment,
     Environment,
@@ -39,6 +42,9 @@ from terminal.storage.profiles import (
 from terminal.storage.profiles import Venue as VenueKind
 from terminal.storage.secrets import SecretStore
 from terminal.ui import theme
+from terminal.venues.deriv.endpoints import DEFAULT_APP_ID, DEFAULT_WS_URL
+from terminal.venues.deriv.oauth import DEFAULT_PATH, LoopbackReceiver, OAuthAccount, is_login_id, is_token, login_url
+from terminal.venues.deriv.venue import DerivVenue
 from terminal.venues.errors import VenueError
 from terminal.venues.hashkey.hosts import Deployment as HostDeployment
 from terminal.venues.hashkey.hosts import Environment as HostEnvironment
@@ -48,15 +54,31 @@ from terminal.venues.hashkey.venue import HashKeyVenue
 
 log = logging.getLogger("terminal.ui.profiles")
 
-VENUES = {"Demo exchange (built in)": VenueKind.DEMO, "HashKey": VenueKind.HASHKEY}
+VENUES = {"Demo exchange (built in)": VenueKind.DEMO, "HashKey": VenueKind.HASHKEY, "Deriv": VenueKind.DERIV}
 DEPLOYMENTS = {"MENA (pro)": Deployment.PRO, "Global (glb)": Deployment.GLOBAL}
 ENVIRONMENTS = {"Sandbox": Environment.SANDBOX, "Production": Environment.PRODUCTION}
+DERIV_OAUTH_PORT = 8765  # the default loopback port of the redirect URL registered with the user's Deriv app
+OAUTH_PORT_KEY = "deriv_oauth_port"  # profile.ui keys
+ACCOUNTS_KEY = "deriv_accounts"  # login IDs whose tokens this profile keeps in the keyring
+LOGIN_TIMEOUT = 300.0  # seconds to wait for Deriv's redirect
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the system browser; False when there is none."""
+    return QDesktopServices.openUrl(QUrl(url))
 
 
 class ProfileDialog(QDialog):
     saved = Signal(object)  # ProfileBook
 
-    def __init__(self, store: ProfileStore, secrets: SecretStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: ProfileStore,
+        secrets: SecretStore,
+        parent: QWidget | None = None,
+        *,
+        open_url: Callable[[str], bool] = open_in_browser,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Profiles")
         self.setMinimumWidth(720)
@@ -64,6 +86,10 @@ class ProfileDialog(QDialog):
         self._secrets = secrets
         self.book: ProfileBook = store.load()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._open_url = open_url
+        self._login_task: asyncio.Task[None] | None = None
+        self.login_timeout = LOGIN_TIMEOUT
+        self._deriv_accounts: list[str] = []
         self.list = QListWidget()
         self.list.currentTextChanged.connect(self._show)
         add = QPushButton("Add")
@@ -98,7 +124,9 @@ class ProfileDialog(QDialog):
         for widget in (self.venue, self.custom):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.toggled
             signal.connect(self._enable)
+        self._build_deriv_widgets()
         form = QFormLayout()
+        self.form = form
         form.addRow("Name", self.name)
         form.addRow("Venue", self.venue)
         form.addRow("Deployment", self.deployment)
@@ -109,6 +137,11 @@ class ProfileDialog(QDialog):
         form.addRow("API key", self.api_key)
         form.addRow("API secret", self.secret)
         form.addRow("recvWindow", self.recv_window)
+        form.addRow("App ID", self.deriv_app_row)
+        form.addRow("WebSocket endpoint", self.deriv_endpoint)
+        form.addRow("Account (login ID)", self.deriv_account)
+        form.addRow("API token", self.deriv_token)
+        form.addRow("OAuth redirect port", self.deriv_oauth_row)
         self.keyring_note = QLabel(
             "Secrets are kept in the system keyring."
             if secrets.available
@@ -163,6 +196,7 @@ class ProfileDialog(QDialog):
         profile = self.book.find(name)
         if profile is None:
             return
+        self._cancel_login()  # its tokens belong to the profile that started it
         self._editing = name
         self.problem.clear()
         self.outcome.clear()
@@ -179,9 +213,32 @@ class ProfileDialog(QDialog):
         self.secret.clear()
         self.secret.setPlaceholderText("stored (leave blank to keep)" if stored else "")
         self.recv_window.setValue(profile.recv_window)
+        self._show_deriv(profile)
         self._enable()
 
     def _enable(self) -> None:
+        deriv = self._is_deriv()
+        hashkey_rows: tuple[QWidget, ...] = (
+            self.deployment,
+            self.environment,
+            self.custom,
+            self.rest_url,
+            self.stream_url,
+            self.api_key,
+            self.secret,
+            self.recv_window,
+        )
+        deriv_rows: tuple[QWidget, ...] = (
+            self.deriv_app_row,
+            self.deriv_endpoint,
+            self.deriv_account,
+            self.deriv_token,
+            self.deriv_oauth_row,
+        )
+        for widget in hashkey_rows:
+            self.form.setRowVisible(widget, not deriv)
+        for widget in deriv_rows:
+            self.form.setRowVisible(widget, deriv)
         hashkey = VENUES[self.venue.currentText()] is VenueKind.HASHKEY
         custom = self.custom.isChecked()
         self.deployment.setEnabled(hashkey and not custom)
@@ -215,6 +272,21 @@ class ProfileDialog(QDialog):
 
     def _profile_from_form(self) -> Profile:
         current = self.book.get(self._editing)
+        if self._is_deriv():
+            account = self._deriv_login_id()
+            if account and not is_login_id(account):
+                raise ProfileError(
+                    f"The account {account!r} is not a Deriv login ID (letters then digits, e.g. VRTC1234567)"
+                )
+            return replace(
+                current,
+                name=self.name.text().strip(),
+                venue=VenueKind.DERIV,
+                rest_url=None,
+                stream_url=self.deriv_endpoint.text().strip() or None,
+                api_key=account,
+                app_id=self.deriv_app_id.value(),
+            )
         custom = self.custom.isChecked()
         return replace(
             current,
@@ -238,12 +310,16 @@ class ProfileDialog(QDialog):
             book = self.book.rename(old.name, profile.name) if profile.name != old.name else self.book
             book = _keep_saved_settings(book.update(profile), self._store.load(), {profile.name: old.name})
             profile = book.get(profile.name)
+            if profile.venue is VenueKind.DERIV:
+                profile = self._with_deriv_ui(profile)
+                book = book.update(profile)
+            secret = self._deriv_token_to_save(profile) if profile.venue is VenueKind.DERIV else self.secret.text()
         except (ProfileError, ValueError) as exc:
             self.problem.setText(str(exc))
             return False
-        secret = self.secret.text()
-        if profile.name != old.name and old.api_key:
-            self._secrets.move(old.name, profile.name, old.api_key)
+        if profile.name != old.name:
+            for key in _keyring_keys(old, self._deriv_accounts):
+                self._secrets.move(old.name, profile.name, key)
         if secret and profile.api_key:
             self._secrets.set(profile.name, profile.api_key, secret)
         try:
@@ -253,6 +329,7 @@ class ProfileDialog(QDialog):
             return False
         self.book = book
         self.secret.clear()
+        self.deriv_token.clear()
         self.problem.clear()
         self._fill_list(profile.name)
         self.outcome.setText("Saved.")
@@ -266,6 +343,9 @@ class ProfileDialog(QDialog):
             profile = self._profile_from_form()
         except (ProfileError, ValueError) as exc:
             self.problem.setText(str(exc))
+            return
+        if profile.venue is VenueKind.DERIV:
+            self._test_deriv(profile)
             return
         if profile.venue is VenueKind.DEMO and profile.custom_hosts is None:
             self.outcome.setText("The built-in demo exchange uses its own demo keys: nothing to test.")
@@ -303,6 +383,223 @@ class ProfileDialog(QDialog):
         account = f"{permissions.account}: " if permissions.account else ""
         verdict = "this key can trade." if permissions.can_trade else f"read only ({permissions.reason})."
         self.outcome.setText(f"Connected. {account}{balances} balances visible; {verdict}")
+
+    # ---- Deriv --------------------------------------------------------------------------------
+
+    def _build_deriv_widgets(self) -> None:
+        self.deriv_app_id = QSpinBox()
+        self.deriv_app_id.setObjectName("derivAppId")
+        self.deriv_app_id.setRange(1, MAX_APP_ID)
+        self.deriv_app_id.setValue(DEFAULT_APP_ID)
+        self.deriv_app_note = QLabel()
+        self.deriv_app_note.setWordWrap(True)
+        self.deriv_app_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.deriv_app_row = QWidget()
+        app_row = QVBoxLayout(self.deriv_app_row)
+        app_row.setContentsMargins(0, 0, 0, 0)
+        app_row.addWidget(self.deriv_app_id)
+        app_row.addWidget(self.deriv_app_note)
+        self.deriv_endpoint = QLineEdit()
+        self.deriv_endpoint.setObjectName("derivEndpoint")
+        self.deriv_endpoint.setPlaceholderText(DEFAULT_WS_URL)
+        self.deriv_account = QComboBox()
+        self.deriv_account.setObjectName("derivAccount")
+        self.deriv_account.setEditable(True)
+        self.deriv_account.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.deriv_account.setFont(theme.mono_font())
+        line = self.deriv_account.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("VRTC1234567")
+        self.deriv_account.currentTextChanged.connect(self._show_token_state)
+        self.deriv_token = QLineEdit()
+        self.deriv_token.setObjectName("derivToken")
+        self.deriv_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.deriv_port = QSpinBox()
+        self.deriv_port.setObjectName("derivOAuthPort")
+        self.deriv_port.setRange(1, 65535)
+        self.deriv_port.setValue(DERIV_OAUTH_PORT)
+        self.deriv_port.valueChanged.connect(self._show_app_note)
+        self.deriv_login = QPushButton("Log in with Deriv…")
+        self.deriv_login.setObjectName("derivLogin")
+        self.deriv_login.clicked.connect(self._login)
+        self.deriv_oauth_row = QWidget()
+        row = QHBoxLayout(self.deriv_oauth_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.deriv_port)
+        row.addWidget(self.deriv_login, 1)
+        self._show_app_note()
+
+    def _is_deriv(self) -> bool:
+        return VENUES[self.venue.currentText()] is VenueKind.DERIV
+
+    def _deriv_login_id(self) -> str:
+        return self.deriv_account.currentText().strip().upper()
+
+    def _redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.deriv_port.value()}{DEFAULT_PATH}"
+
+    def _show_app_note(self) -> None:
+        self.deriv_app_note.setText(
+            f"{DEFAULT_APP_ID} is Deriv's public app ID for testing: it works with API tokens. To log in "
+            f"with Deriv (OAuth), register your own app with the redirect URL {self._redirect_uri()} and "
+            "enter its ID here."
+        )
+
+    def _show_deriv(self, profile: Profile) -> None:
+        deriv = profile.venue is VenueKind.DERIV
+        self.deriv_app_id.setValue(profile.app_id)
+        self.deriv_endpoint.setText((profile.stream_url or "") if deriv else "")
+        known = profile.ui.get(ACCOUNTS_KEY)
+        self._deriv_accounts = [a for a in known if isinstance(a, str)] if isinstance(known, list) else []
+        self._fill_accounts(profile.api_key if deriv else "")
+        self.deriv_token.clear()
+        port = profile.ui.get(OAUTH_PORT_KEY)
+        self.deriv_port.setValue(port if type(port) is int and 1 <= port <= 65535 else DERIV_OAUTH_PORT)
+        self._show_token_state()
+
+    def _fill_accounts(self, chosen: str) -> None:
+        self.deriv_account.blockSignals(True)
+        self.deriv_account.clear()
+        self.deriv_account.addItems(self._deriv_accounts)
+        self.deriv_account.setCurrentText(chosen)
+        self.deriv_account.blockSignals(False)
+        self._show_token_state()
+
+    def _show_token_state(self) -> None:
+        account = self._deriv_login_id()
+        stored = bool(self._editing and account) and self._secrets.get(self._editing, account) is not None
+        self.deriv_token.setPlaceholderText("stored (leave blank to keep)" if stored else "")
+
+    def _with_deriv_ui(self, profile: Profile) -> Profile:
+        profile = profile.with_ui(OAUTH_PORT_KEY, self.deriv_port.value())
+        if self._deriv_accounts:
+            profile = profile.with_ui(ACCOUNTS_KEY, list(self._deriv_accounts))
+        return profile
+
+    def _deriv_token_to_save(self, profile: Profile) -> str:
+        token = self.deriv_token.text().strip()
+        if token and not is_token(token):
+            raise ProfileError("The API token is not a Deriv token: 1 to 128 letters, digits, _ or -")
+        if token and not profile.api_key:
+            raise ProfileError("Enter the account (login ID, e.g. VRTC1234567) the API token belongs to")
+        return token
+
+    def _test_deriv(self, profile: Profile) -> None:
+        account = profile.api_key
+        token = self.deriv_token.text().strip() or (self._secrets.get(self._editing, account) if account else None)
+        if token and not is_token(token):
+            self.problem.setText("The API token is not a Deriv token: 1 to 128 letters, digits, _ or -.")
+            return
+        ws_url = profile.stream_url or DEFAULT_WS_URL
+        self.outcome.setText(f"Testing {ws_url}…")
+        self.test.setEnabled(False)
+        task = asyncio.ensure_future(self._run_deriv_test(ws_url, profile.app_id, token or None, account))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_deriv_test(self, ws_url: str, app_id: int, token: str | None, account: str) -> None:
+        venue = DerivVenue(ws_url, app_id, token)
+        try:
+            await venue.start(lambda _event: None)
+        except VenueError as exc:
+            self.outcome.setText(f"Failed: {exc.message}")
+            return
+        except Exception as exc:  # any other failure is still said in words, never as a traceback
+            log.warning("testing Deriv at %s failed: %r", ws_url, exc)
+            self.outcome.setText(f"Failed: {exc or type(exc).__name__}")
+            return
+        finally:
+            with contextlib.suppress(Exception):
+                await venue.close()
+            self.test.setEnabled(True)
+        self.outcome.setText(_deriv_verdict(venue, account))
+
+    def _cancel_login(self) -> None:
+        if self._login_task is not None:
+            self._login_task.cancel()
+
+    def _login(self) -> None:
+        if self._login_task is not None:  # the button reads "Cancel" while a login waits
+            self._cancel_login()
+            return
+        self.problem.clear()
+        task = asyncio.ensure_future(self._run_login(self.deriv_port.value(), self.deriv_app_id.value()))
+        self._login_task = task
+        self.deriv_login.setText("Cancel")
+        task.add_done_callback(self._login_ended)
+
+    def _login_ended(self, task: asyncio.Task[None]) -> None:
+        if self._login_task is task:
+            self._login_task = None
+        self.deriv_login.setText("Log in with Deriv…")
+
+    async def _run_login(self, port: int, app_id: int) -> None:
+        receiver = LoopbackReceiver()
+        try:
+            try:
+                uri = await receiver.start(port, DEFAULT_PATH)
+            except (OSError, ValueError) as exc:
+                self.outcome.clear()
+                self.problem.setText(str(exc))
+                return
+            waiting = f"Waiting for Deriv's redirect to {uri}… (Cancel to stop.)"
+            if app_id == DEFAULT_APP_ID:
+                waiting += f" Note: app ID {DEFAULT_APP_ID} sends the login to Deriv's own site, not here."
+            url = login_url(app_id)
+            if not self._open_url(url):
+                waiting += f" No browser could be opened: open {url} yourself."
+            self.outcome.setText(waiting)
+            try:
+                accounts = await receiver.accounts(self.login_timeout)
+            except (TimeoutError, ValueError) as exc:
+                self.outcome.clear()
+                self.problem.setText(str(exc))
+                return
+        except asyncio.CancelledError:
+            self.outcome.setText("Login with Deriv cancelled.")
+            raise
+        finally:
+            await receiver.close()
+        self._received(accounts)
+
+    def _received(self, accounts: list[OAuthAccount]) -> None:
+        for account in accounts:
+            self._secrets.set(self._editing, account.login_id, account.token)
+        received = [account.login_id for account in accounts]
+        self._deriv_accounts = received + [a for a in self._deriv_accounts if a not in received]
+        chosen = self._deriv_login_id()
+        if not chosen:
+            chosen = next((a for a in received if a.startswith("VR")), received[0])  # VRTC...: a virtual account
+        self._fill_accounts(chosen)
+        self.deriv_token.clear()
+        kept = "tokens saved in the keyring" if self._secrets.available else "tokens kept for this session only"
+        count = f"{len(accounts)} account{'s' if len(accounts) != 1 else ''} received"
+        self.problem.clear()
+        self.outcome.setText(f"{count}; {kept}. Save to use {chosen} with this profile.")
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._cancel_login()  # closing the dialog ends the wait and frees the port
+        super().hideEvent(event)
+
+
+def _deriv_verdict(venue: DerivVenue, typed: str) -> str:
+    """What "Test connection" found: the account, its scopes, and whether it may trade."""
+    account, permissions = venue.account, venue.permissions
+    if account is None:
+        return "Connected: no token, so market data only. Enter a token or log in with Deriv to test an account."
+    scopes = ", ".join(permissions.scopes or account.scopes) or "none"
+    verdict = "trading allowed" if permissions.can_trade else "read only: the token has no trade scope"
+    other = f" This token belongs to {account.login_id}, not {typed}." if typed and typed != account.login_id else ""
+    return f"Connected. {account.describe()}; scopes: {scopes}; {verdict}.{other}"
+
+
+def _keyring_keys(profile: Profile, received: list[str]) -> set[str]:
+    """The keyring entries a profile owns: its key ID or account, and the Deriv accounts it logged in with."""
+    keys = {profile.api_key, *received}
+    known = profile.ui.get(ACCOUNTS_KEY)
+    if isinstance(known, list):
+        keys.update(a for a in known if isinstance(a, str))
+    return {key for key in keys if key}
 
 
 def _label(mapping: Mapping[str, object], value: object) -> str:

@@ -1,4 +1,8 @@
-"""Markets: every symbol with its last price, 24-hour change and volume; selecting one makes it active."""
+"""Markets: every symbol with its last price, 24-hour change and volume; selecting one makes it active.
+
+Symbols of a venue that groups them (Deriv's markets and submarkets) are listed group by group,
+with the group in its own column; a contract venue has no volumes, so those columns are hidden.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +45,7 @@ def _change_color(row: _Row) -> QColor | None:
 
 
 COLUMNS: list[Column[_Row]] = [
-    Column("Symbol", lambda r: r.instrument.symbol, bold=lambda r: True),
+    Column("Symbol", lambda r: r.instrument.symbol, bold=lambda r: True, tooltip=lambda r: r.instrument.name),
     Column("Last", lambda r: fmt.price(r.ticker.last, r.instrument) if r.ticker else "", RIGHT, mono=True),
     Column(
         "24h",
@@ -52,7 +56,10 @@ COLUMNS: list[Column[_Row]] = [
     ),
     Column("Volume", lambda r: fmt.compact(r.ticker.volume) if r.ticker else "", RIGHT, mono=True),
     Column("Turnover", lambda r: fmt.compact(r.ticker.quote_volume) if r.ticker else "", RIGHT, mono=True),
+    Column("Market", lambda r: r.instrument.group),
 ]
+VOLUME_COLUMNS = (3, 4)
+GROUP_COLUMN = 5
 
 
 class _Table(QTableView):
@@ -67,6 +74,7 @@ class MarketsDock(SessionDock):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Markets", "marketsDock", parent)
         self.model: RowTableModel[_Row] = RowTableModel(COLUMNS, theme.mono_font())
+        self._search: dict[str, str] = {}  # symbol -> what the filter looks in (symbol, name, group)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter symbols (e.g. BTC)")
         self.filter.setClearButtonEnabled(True)
@@ -92,17 +100,26 @@ class MarketsDock(SessionDock):
 
     def on_bind(self, session: Session) -> None:
         self.listen(session.market.changed, self._on_market)
-        rows = {s: _Row(i, session.market.tickers.get(s)) for s, i in sorted(session.venue.instruments.items())}
+        instruments = session.venue.instruments
+        grouped = any(i.group for i in instruments.values())
+        order = sorted(instruments, key=lambda s: (instruments[s].group, instruments[s].name or s, s))
+        rows = {s: _Row(instruments[s], session.market.tickers.get(s)) for s in order}
+        self._search = {s: " ".join((s, i.name, i.group)).upper() for s, i in instruments.items()}
         self.model.update(rows)
         for symbol in rows:
             self.watch(Topic.TICKER, symbol)
-        for column, width in enumerate((84, 92, 70, 68)):
+        for column in VOLUME_COLUMNS:
+            self.table.setColumnHidden(column, session.venue.capabilities.contracts)
+        self.table.setColumnHidden(GROUP_COLUMN, not grouped)
+        for column, width in enumerate((84, 92, 70, 68, 80)):
             self.table.setColumnWidth(column, width)
+        self.filter.setPlaceholderText("Filter symbols or markets" if grouped else "Filter symbols (e.g. BTC)")
         self._apply_filter(self.filter.text())
 
     def on_unbind(self) -> None:
         self._refresh.cancel()
         self._changed.clear()
+        self._search = {}
         self.model.clear()
 
     def on_symbol(self, symbol: str) -> None:
@@ -147,4 +164,4 @@ class MarketsDock(SessionDock):
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().upper()
         for row, key in enumerate(self.model.row_keys()):
-            self.table.setRowHidden(row, bool(needle) and needle not in str(key))
+            self.table.setRowHidden(row, bool(needle) and needle not in self._search.get(str(key), str(key)))

@@ -1,4 +1,5 @@
-"""Orders: working orders with cancel per row, cancel selected (Delete), cancel all; history; fills."""
+"""Orders: working orders with cancel per row, cancel selected (Delete), cancel all; history; fills.
+On a venue that trades contracts (Deriv) the dock shows its contracts and history instead."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -28,11 +30,14 @@ from terminal.session.order_store import OrderChange
 from terminal.session.session import Session
 from terminal.ui import formatting as fmt
 from terminal.ui import theme
+from terminal.ui.contracts.contracts_view import ContractsView
 from terminal.ui.docks.base import SessionDock
 from terminal.ui.table_model import RIGHT, Column, RowTableModel
 
 Instruments = Callable[[str], Instrument | None]
 CANCEL_TEXT = "Cancel"
+ORDERS_TITLE = "Orders"
+CONTRACTS_TITLE = "Contracts"
 
 
 class _OrderRow:
@@ -142,7 +147,7 @@ class OrdersDock(SessionDock):
     history_requested = Signal(str)  # client order id: show its journal history
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Orders", "ordersDock", parent)
+        super().__init__(ORDERS_TITLE, "ordersDock", parent)
         mono = theme.mono_font()
         self.open_model: RowTableModel[_OrderRow] = RowTableModel(OPEN_COLUMNS, mono)
         self.history_model: RowTableModel[_OrderRow] = RowTableModel(HISTORY_COLUMNS, mono)
@@ -176,7 +181,12 @@ class OrdersDock(SessionDock):
         layout.addLayout(buttons)
         layout.addWidget(self.tabs)
         layout.addWidget(self.message)
-        self.setWidget(body)
+        self.orders_page = body
+        self.contracts_view = ContractsView()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(body)
+        self.stack.addWidget(self.contracts_view)
+        self.setWidget(self.stack)
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.open_table)
         delete.activated.connect(self.cancel_selection)
         self._confirm: QMessageBox | None = None
@@ -202,6 +212,15 @@ class OrdersDock(SessionDock):
     # ---- binding ------------------------------------------------------------------------------
 
     def on_bind(self, session: Session) -> None:
+        if session.venue.capabilities.contracts:
+            self.setWindowTitle(CONTRACTS_TITLE)
+            self.stack.setCurrentWidget(self.contracts_view)
+            self.contracts_view.set_session(session)
+            self.listen(session.contracts.changed, self.contracts_view.on_contracts_changed)
+            self.listen(session.state_changed, self.contracts_view.on_state_changed)
+            return
+        self.setWindowTitle(ORDERS_TITLE)
+        self.stack.setCurrentWidget(self.orders_page)
         self.listen(session.orders.changed, self._on_orders)
         self._rebuild()
         can_trade = session.venue.permissions.can_trade
@@ -213,6 +232,9 @@ class OrdersDock(SessionDock):
         for model in (self.open_model, self.history_model, self.fills_model):
             model.clear()
         self.message.clear()
+        self.contracts_view.set_session(None)
+        self.setWindowTitle(ORDERS_TITLE)
+        self.stack.setCurrentWidget(self.orders_page)
 
     def on_symbol(self, symbol: str) -> None:
         self.cancel_symbol.setText(f"Cancel all: {symbol}")

@@ -1,4 +1,8 @@
-"""Trades: the public tape of the active symbol, coloured by aggressor side, large trades emphasised."""
+"""Trades: the public tape of the active symbol, coloured by aggressor side, large trades emphasised.
+
+On a venue whose prices come as ticks (Deriv) it is the tick stream: no size or side, each price
+coloured by whether it rose or fell from the one before.
+"""
 
 from __future__ import annotations
 
@@ -20,22 +24,26 @@ from terminal.ui.table_model import RIGHT, Column, RowTableModel
 from terminal.venues.base import Topic
 
 ROWS = 200
+SIZE_AND_SIDE = (2, 3)
 LARGE_FACTOR = Decimal(5)  # a trade this many times the median recent size is "large"
 
 
 class _Row:
-    __slots__ = ("instrument", "large", "trade")
+    __slots__ = ("instrument", "large", "move", "trade")
 
-    def __init__(self, trade: PublicTrade, instrument: Instrument | None, large: bool) -> None:
+    def __init__(self, trade: PublicTrade, instrument: Instrument | None, large: bool, move: int | None = None) -> None:
         self.trade, self.instrument, self.large = trade, instrument, large
+        self.move = move  # ticks: +1 up, -1 down, 0 unchanged from the tick before; None for trades
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Row) and other.trade == self.trade and other.large == self.large
+        return isinstance(other, _Row) and (other.trade, other.large, other.move) == (self.trade, self.large, self.move)
 
     __hash__ = None  # type: ignore[assignment]
 
 
-def _side_color(row: _Row) -> QColor:
+def _side_color(row: _Row) -> QColor | None:
+    if row.move is not None:
+        return theme.current().color("buy" if row.move > 0 else "sell") if row.move else None
     return theme.current().color("buy" if row.trade.aggressor is Side.BUY else "sell")
 
 
@@ -70,8 +78,14 @@ class TradesDock(SessionDock):
         layout.addWidget(self.table)
         self.setWidget(body)
         self._shown: set[str] = set()
+        self.ticks = False
 
     def on_bind(self, session: Session) -> None:
+        self.ticks = session.venue.capabilities.tick_chart
+        self.setWindowTitle("Ticks" if self.ticks else "Trades")
+        self.empty.setText("No ticks yet." if self.ticks else "No trades yet.")
+        for column in SIZE_AND_SIDE:
+            self.table.setColumnHidden(column, self.ticks)
         self.listen(session.market.changed, self._on_market)
 
     def on_unbind(self) -> None:
@@ -99,12 +113,24 @@ class TradesDock(SessionDock):
         recent = [t.quantity for t in tape[-100:]]
         threshold = statistics.median(recent) * LARGE_FACTOR if recent else Decimal(0)
         instrument = self.session.venue.instruments.get(self.symbol)
-        fresh = [t for t in tape[-ROWS:] if _key(t) not in self._shown]
-        for trade in fresh:
+        start = max(0, len(tape) - ROWS)
+        fresh = [(i, t) for i, t in enumerate(tape[start:], start) if _key(t) not in self._shown]
+        for _, trade in fresh:
             self._shown.add(_key(trade))
-        self.model.prepend(((_key(t), _Row(t, instrument, t.quantity >= threshold > 0)) for t in fresh), limit=ROWS)
+        self.model.prepend(
+            ((_key(t), _Row(t, instrument, t.quantity >= threshold > 0, self._move(tape, i))) for i, t in fresh),
+            limit=ROWS,
+        )
         if len(self._shown) > 4 * ROWS:
             self._shown = {str(k) for k in self.model.row_keys()}
+
+    def _move(self, tape: list[PublicTrade], index: int) -> int | None:
+        if not self.ticks:
+            return None
+        if index == 0:
+            return 0
+        change = tape[index].price - tape[index - 1].price
+        return (change > 0) - (change < 0)
 
 
 def _key(trade: PublicTrade) -> str:

@@ -134,6 +134,7 @@ class LadderDock(SessionDock):
     def on_bind(self, session: Session) -> None:
         has_book = session.venue.capabilities.order_book
         self.stack.setCurrentWidget(self.page if has_book else self.no_book)
+        self.no_book.setText(_no_book_text(session.venue.capabilities.venue, session.venue.capabilities.contracts))
         permissions = session.venue.permissions
         self._permit(has_book and permissions.can_trade, permissions.reason if has_book else NO_BOOK)
         self.listen(session.market.changed, self._market_changed)
@@ -192,3 +193,12 @@ class LadderDock(SessionDock):
     def _group_changed(self, ticks: int) -> None:
         self._group_pending = False
         self.view.set_group(ticks)
+
+
+def _no_book_text(venue: str, contracts: bool) -> str:
+    if not contracts:
+        return f"{venue} has no order book."
+    return (
+        f"{venue} has no order book: it sells contracts at the price it quotes.\n"
+        "Price and buy them in the contract ticket; follow and sell them under Contracts."
+    )

@@ -1,0 +1,1 @@
+"""Deriv: contracts (proposal -> buy -> follow -> sell) and market data over one WebSocket JSON API."""
