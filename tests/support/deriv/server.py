@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import gc
 import threading
 from collections.abc import Callable
 from decimal import Decimal
@@ -42,12 +43,20 @@ class DerivTestServer:
         self._server: Server | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._port = 0
+        self._gc_was_enabled = True
 
     # -- life --------------------------------------------------------------------------------------------------
 
     def start(self) -> DerivTestServer:
         if self._thread is not None:
             raise RuntimeError("the Deriv test server is already started")
+        # The cyclic garbage collector runs in whichever thread happens to allocate: run by this server's
+        # thread, it could destroy the Qt objects of a test (a closed window, an old event loop's timers)
+        # off the GUI thread, and Qt then fires a timer of a deleted object (a segfault, seen here). While
+        # the server runs, collection is left to the main thread: ``stop`` collects there.
+        self._gc_was_enabled = gc.isenabled()
+        gc.collect()
+        gc.disable()
         loop = asyncio.new_event_loop()
         ready = threading.Event()
         failures: list[BaseException] = []
@@ -81,6 +90,9 @@ class DerivTestServer:
             return
         loop.call_soon_threadsafe(loop.stop)
         thread.join(_CONTROL_TIMEOUT)
+        if self._gc_was_enabled:
+            gc.enable()
+        gc.collect()  # in the calling (main) thread, where Qt objects may be destroyed
 
     def __enter__(self) -> DerivTestServer:
         return self if self._thread is not None else self.start()
