@@ -57,10 +57,10 @@ class StatusBar(QStatusBar):
                 label = QLabel()
                 self.insertPermanentWidget(len(self.streams), label)  # after the other links, before the ping
                 self.streams[name] = label
-        # Before any link reports, HashKey's are shown waiting; once links report, only those of this venue.
-        reported = set(status.streams) or (set(STREAM_NAMES) if not session.venue.capabilities.contracts else set())
+        # HashKey's three links always show (waiting until they report); any other venue's, once they report.
+        shown = set(status.streams) | (set() if session.venue.capabilities.contracts else set(STREAM_NAMES))
         for name, label in self.streams.items():
-            label.setVisible(name in reported)
+            label.setVisible(name in shown)
             event = status.streams.get(name)
             title = STREAM_NAMES.get(name, name)
             if event is None:
@@ -81,7 +81,8 @@ class StatusBar(QStatusBar):
         venue = status.venue
         rtt = f"ping {venue.round_trip_ms:.0f} ms" if venue.round_trip_ms is not None else "ping -"
         _chip(self.round_trip, rtt, t.text)
-        if venue.clock_offset_ms is None:
+        self.clock.setVisible(venue.clock_offset_ms is not None or not session.venue.capabilities.contracts)
+        if venue.clock_offset_ms is None:  # not measured yet; a venue that signs nothing (Deriv) never measures it
             _chip(self.clock, "clock -", t.muted)
         else:
             warn = abs(venue.clock_offset_ms) > CLOCK_WARNING_MS

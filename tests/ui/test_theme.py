@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import cast
 
 import numpy as np
@@ -25,7 +26,7 @@ from terminal.ui.main_window import MainWindow
 from terminal.ui.status_bar import StatusBar
 from terminal.ui.ticket.draft import Problem
 from terminal.ui.ticket.problem_list import ProblemList
-from terminal.venues.base import ConnectionEvent, ConnectionState, VenueStatus
+from terminal.venues.base import Capabilities, ConnectionEvent, ConnectionState, VenueStatus
 
 DARK, LIGHT = theme.DARK, theme.LIGHT
 
@@ -181,6 +182,7 @@ def test_the_status_bar_colours_its_chips_anew(qtbot: QtBot, app: QApplication) 
     class FakeSession:
         name = "Demo"
         status = store
+        venue = SimpleNamespace(capabilities=Capabilities("HashKey", order_book=True))
 
     bar.bind(cast(Session, FakeSession()))
     assert DARK.buy in bar.streams["public_v2"].styleSheet()

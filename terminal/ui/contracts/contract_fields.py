@@ -23,6 +23,7 @@ from terminal.domain.contracts import CONTRACT_TYPES, Basis
 from terminal.ui import theme
 from terminal.ui.contracts.quote_panel import QuotePanel
 from terminal.ui.ticket.problem_list import ProblemList
+from terminal.ui.ticket.ticket_layout import wrapping_label
 
 # Digits and one decimal point: anything else cannot be an amount. Too many decimals or too large an
 # amount are typed freely and explained (with the nearest valid value) rather than silently refused.
@@ -61,14 +62,6 @@ class ContractWidgets:
     status: QLabel
 
 
-def _wrapping_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
 def _edit(name: str, pattern: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
@@ -100,14 +93,14 @@ def style_contract(w: ContractWidgets, colours: theme.Theme) -> None:
 def build_contract(parent: QWidget) -> ContractWidgets:
     outer = QVBoxLayout(parent)
     outer.setContentsMargins(6, 6, 6, 6)
-    account = _wrapping_label("contractAccount")
+    account = wrapping_label("contractAccount")
     outer.addWidget(account)
     body = QWidget()
     layout = QVBoxLayout(body)
     layout.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(body)
 
-    symbol = _wrapping_label("contractSymbol")
+    symbol = wrapping_label("contractSymbol")
     bold = symbol.font()
     bold.setBold(True)
     symbol.setFont(bold)
@@ -145,7 +138,7 @@ def build_contract(parent: QWidget) -> ContractWidgets:
     duration_row = _row(duration, unit)
     barrier = _edit("barrier", PRICE_BARRIER_PATTERN)
     barrier2 = _edit("barrier2", PRICE_BARRIER_PATTERN)
-    barrier_hint = _wrapping_label("barrierHint")
+    barrier_hint = wrapping_label("barrierHint")
     amount_label = QLabel("Stake")
     barrier_label = QLabel("Barrier")
     barrier2_label = QLabel("Low barrier")
@@ -168,10 +161,10 @@ def build_contract(parent: QWidget) -> ContractWidgets:
     buy.setMinimumHeight(32)
     buy.setAutoDefault(False)
     layout.addWidget(buy)
-    reason = _wrapping_label("buyReason")
+    reason = wrapping_label("buyReason")
     layout.addWidget(reason)
 
-    status = _wrapping_label("contractStatus")
+    status = wrapping_label("contractStatus")
     outer.addWidget(status)
     outer.addStretch(1)
 

@@ -109,7 +109,8 @@ def _field(name: str) -> FieldRow:
     return FieldRow(row, edit, unit)
 
 
-def _wrapping_label(name: str) -> QLabel:
+def wrapping_label(name: str) -> QLabel:
+    """A named label whose text wraps and can be selected (reasons, problems, statuses)."""
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
@@ -176,7 +177,7 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
         percent_row.addWidget(button)
     layout.addLayout(percent_row)
 
-    estimate = _wrapping_label("estimate")
+    estimate = wrapping_label("estimate")
     layout.addWidget(estimate)
 
     problems = ProblemList()
@@ -186,14 +187,14 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
     submit.setMinimumHeight(32)
     submit.setAutoDefault(False)
     layout.addWidget(submit)
-    reason = _wrapping_label("submitReason")  # coloured by the form at every check
+    reason = wrapping_label("submitReason")  # coloured by the form at every check
     layout.addWidget(reason)
 
     repeat_prompt = QFrame()
     repeat_prompt.setObjectName("repeatPrompt")
     repeat_prompt.setFrameShape(QFrame.Shape.StyledPanel)
     prompt_layout = QVBoxLayout(repeat_prompt)
-    repeat_text = _wrapping_label("repeatText")
+    repeat_text = wrapping_label("repeatText")
     prompt_buttons = QHBoxLayout()
     repeat_confirm = _small_button("Send it again", "repeatConfirm")
     repeat_dismiss = _small_button("Don't send", "repeatDismiss")
@@ -204,7 +205,7 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
     repeat_prompt.hide()
     layout.addWidget(repeat_prompt)
 
-    status = _wrapping_label("ticketStatus")
+    status = wrapping_label("ticketStatus")
     outer.addWidget(status)
     outer.addStretch(1)
 
