@@ -61,7 +61,8 @@ class MarketStore(QObject):
         self.events = 0  # events applied (diagnostics, benchmarks)
 
     def set_instruments(self, instruments: dict[str, Instrument]) -> None:
-        self.instruments = dict(instruments)
+        """The venue's own mapping, not a copy: a venue that refreshes its symbols (Deriv, every minute) updates it."""
+        self.instruments = instruments
 
     def apply(self, event: VenueEvent) -> None:
         self.events += 1
