@@ -47,8 +47,9 @@ class Hosts:
 
     @property
     def api_host(self) -> str:
-        """The ``host`` that is signed: the Host header's value (name, and port when not the default)."""
-        return urlsplit(self.api_url).netloc
+        """The ``host`` that is signed: the bare host name (SIGNING.md, Webull step 1), without a port, as
+        Webull's official SDK signs it (a local server on a port other than 443 is signed by its name alone)."""
+        return urlsplit(self.api_url).hostname or ""
 
 
 _KNOWN: dict[tuple[Region, Environment], Hosts] = {

@@ -40,11 +40,11 @@ def test_every_known_host_signs_with_hmac_sha256_over_https(region: Region, envi
     assert hosts.api_host == hosts.api_url.removeprefix("https://")
 
 
-def test_a_custom_url_is_allowed_and_its_port_is_part_of_the_signed_host() -> None:
+def test_a_custom_url_is_allowed_and_the_bare_host_name_is_signed() -> None:
     hosts = Hosts("http://127.0.0.1:8123/")
     assert hosts.api_url == "http://127.0.0.1:8123"
-    assert hosts.api_host == "127.0.0.1:8123"
-    assert Hosts("https://api.webull.hk:443").api_host == "api.webull.hk:443"  # as the Host header would carry it
+    assert hosts.api_host == "127.0.0.1"  # SIGNING.md: "host (bare host name)", as Webull's SDK signs it
+    assert Hosts("https://api.webull.hk:443").api_host == "api.webull.hk"
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def _verify(request: httpx.Request, algorithm: str = "HMAC-SHA256") -> None:
     headers = {name: request.headers[name] for name in SIGNED}
     query = dict(parse_qsl(request.url.query.decode(), keep_blank_values=True))
     body = request.content or None
-    text = string_to_sign(request.headers["host"], request.url.path, query, body, headers, algorithm)
+    text = string_to_sign(request.url.host, request.url.path, query, body, headers, algorithm)  # the bare name
     assert request.headers["x-signature"] == signature(text, APP_SECRET, algorithm)
 
 
@@ -150,7 +150,7 @@ async def test_the_access_token_is_sent_but_not_signed() -> None:
     _verify(with_token)  # the signature covers only the five x- headers and host
 
 
-async def test_a_custom_host_with_a_port_is_signed_as_sent() -> None:
+async def test_a_custom_host_with_a_port_is_signed_by_its_bare_name() -> None:
     venue = Venue()
     transport = WebullTransport(
         Hosts("http://127.0.0.1:8123"),
@@ -161,7 +161,7 @@ async def test_a_custom_host_with_a_port_is_signed_as_sent() -> None:
     )
     async with transport:
         await transport.request("GET", "/openapi/config", idempotent=True)
-    assert venue.requests[0].headers["host"] == "127.0.0.1:8123"
+    assert venue.requests[0].headers["host"] == "127.0.0.1:8123"  # sent with its port, signed without it
     _verify(venue.requests[0])
 
 
