@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import orjson
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from terminal import __version__
 from terminal.domain.decimals import to_plain
@@ -29,7 +28,6 @@ from terminal.venues.errors import (
     Banned,
     ClockSkew,
     RateLimited,
-    ServerError,
     UnknownOutcome,
     VenueError,
     VenueUnavailable,
@@ -40,6 +38,7 @@ from terminal.venues.hashkey.errors import error_from_response, is_success_code
 from terminal.venues.hashkey.server_clock import ClockSample, ServerClock
 from terminal.venues.hashkey.signing import Credentials, encode_params
 from terminal.venues.ratelimit import SHARED_LIMITERS, RateLimiter
+from terminal.venues.read_retry import read_retrying
 
 log = logging.getLogger("terminal.venues.hashkey.rest")
 
@@ -183,13 +182,7 @@ class HashKeyTransport:
                 log.warning("%s refused for clock skew; resynchronizing (not retried)", endpoint.path)
                 await self._resync_quietly()
                 raise
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._retry_attempts),
-            wait=wait_exponential_jitter(multiplier=self._retry_initial_wait, max=2.0, jitter=self._retry_initial_wait),
-            retry=retry_if_exception_type((ServerError, VenueUnavailable)),
-            sleep=self._retry_sleep,
-            reraise=True,
-        )
+        retrying = read_retrying(self._retry_attempts, self._retry_initial_wait, self._retry_sleep)
         async for attempt in retrying:
             with attempt:
                 try:

@@ -21,7 +21,6 @@ from typing import Any, Self
 
 import httpx
 import orjson
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
 from terminal import __version__
 from terminal.domain.decimals import to_plain
@@ -29,11 +28,11 @@ from terminal.domain.redaction import protect_library_loggers, register_secret
 from terminal.venues.errors import (
     MalformedResponse,
     RateLimited,
-    ServerError,
     UnknownOutcome,
     VenueUnavailable,
 )
 from terminal.venues.ratelimit import SHARED_LIMITERS, Rate, RateLimiter
+from terminal.venues.read_retry import read_retrying
 from terminal.venues.webull.errors import error_from_response
 from terminal.venues.webull.hosts import Hosts
 from terminal.venues.webull.signing import API_VERSION, check_algorithm, new_nonce, sign, utc_timestamp
@@ -183,13 +182,7 @@ class WebullTransport:
         if not idempotent:
             wait = self._order_max_wait if max_wait is None else max_wait
             return await self._send(method, path, query, body, rate_class, idempotent, wait)
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._retry_attempts),
-            wait=wait_exponential_jitter(multiplier=self._retry_initial_wait, max=2.0, jitter=self._retry_initial_wait),
-            retry=retry_if_exception_type((ServerError, VenueUnavailable)),
-            sleep=self._retry_sleep,
-            reraise=True,
-        )
+        retrying = read_retrying(self._retry_attempts, self._retry_initial_wait, self._retry_sleep)
         async for attempt in retrying:
             with attempt:
                 return await self._send(method, path, query, body, rate_class, idempotent, max_wait)
