@@ -20,15 +20,13 @@ from terminal.domain.risk import RiskLimits
 from terminal.session.audit import Audit
 from terminal.session.contract_store import ContractStore
 from terminal.session.messages import describe_error
-from terminal.session.order_manager import Notice
+from terminal.session.order_manager import RECONCILE_DELAYS, Notice
 from terminal.storage.journal import JournalError
 from terminal.venues.base import ContractEvent, ContractVenue, ProposalEvent, Watch
 from terminal.venues.errors import UnknownOutcome, VenueError
 
 log = logging.getLogger("terminal.contracts")
 
-# Looking for a buy whose answer was lost: ask the statement again after these many seconds, then every last one.
-RECONCILE_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 # The statement is conclusive about a buy once the venue has had this long to book it.
 RECONCILE_GRACE_S = 10.0
 CLOCK_SLACK_MS = 5_000  # our clock and the venue's may differ this much when matching a buy's time
@@ -165,6 +163,7 @@ class ContractDesk:
         attempt = 0
         try:
             while True:
+                # The pace at which an order of unknown outcome is queried again, then every last one.
                 await asyncio.sleep(RECONCILE_DELAYS[min(attempt, len(RECONCILE_DELAYS) - 1)])
                 attempt += 1
                 try:
