@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import gc
 import threading
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
+from tests.support import main_thread_gc
 from tests.support.deriv.accounts import Grant
 from tests.support.deriv.contracts import Contract
 from tests.support.deriv.schemas import METHODS, method_of
@@ -43,20 +43,13 @@ class DerivTestServer:
         self._server: Server | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._port = 0
-        self._gc_was_enabled = True
 
     # -- life --------------------------------------------------------------------------------------------------
 
     def start(self) -> DerivTestServer:
         if self._thread is not None:
             raise RuntimeError("the Deriv test server is already started")
-        # The cyclic garbage collector runs in whichever thread happens to allocate: run by this server's
-        # thread, it could destroy the Qt objects of a test (a closed window, an old event loop's timers)
-        # off the GUI thread, and Qt then fires a timer of a deleted object (a segfault, seen here). While
-        # the server runs, collection is left to the main thread: ``stop`` collects there.
-        self._gc_was_enabled = gc.isenabled()
-        gc.collect()
-        gc.disable()
+        main_thread_gc.hold()  # no collection in the server's thread (tests/support/main_thread_gc.py)
         loop = asyncio.new_event_loop()
         ready = threading.Event()
         failures: list[BaseException] = []
@@ -78,10 +71,11 @@ class DerivTestServer:
         self._loop = loop
         self._thread = threading.Thread(target=run, name="deriv-test-server", daemon=True)
         self._thread.start()
-        if not ready.wait(_CONTROL_TIMEOUT):
+        if not ready.wait(_CONTROL_TIMEOUT) or failures:
+            main_thread_gc.release()  # stop() will not run for a server that never started
+            if failures:
+                raise failures[0]
             raise TimeoutError("the Deriv test server did not start")
-        if failures:
-            raise failures[0]
         return self
 
     def stop(self) -> None:
@@ -90,9 +84,7 @@ class DerivTestServer:
             return
         loop.call_soon_threadsafe(loop.stop)
         thread.join(_CONTROL_TIMEOUT)
-        if self._gc_was_enabled:
-            gc.enable()
-        gc.collect()  # in the calling (main) thread, where Qt objects may be destroyed
+        main_thread_gc.release()
 
     def __enter__(self) -> DerivTestServer:
         return self if self._thread is not None else self.start()

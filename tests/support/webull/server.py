@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import gc
 import socket
 import threading
 import time
@@ -15,6 +14,7 @@ from types import TracebackType
 
 import uvicorn
 
+from tests.support import main_thread_gc
 from tests.support.webull.accounts import FakeAccount, FakePosition, default_accounts
 from tests.support.webull.app import create_app
 from tests.support.webull.config import FakeConfig, SignedHost
@@ -76,19 +76,13 @@ class WebullFakeServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._port = 0
-        self._gc_was_enabled = True
 
     # -- life --------------------------------------------------------------------------------------------
 
     def start(self) -> WebullFakeServer:
         if self._thread is not None:
             raise RuntimeError("the Webull fake server is already started")
-        # As the Deriv test server does: the cyclic collector runs in whichever thread allocates, and run
-        # by this server's thread it could destroy a test's Qt objects off the GUI thread (a segfault,
-        # seen here). While the server runs, collection is left to the main thread: ``stop`` collects.
-        self._gc_was_enabled = gc.isenabled()
-        gc.collect()
-        gc.disable()
+        main_thread_gc.hold()  # no collection in the server's thread (tests/support/main_thread_gc.py)
         # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
         # without it every answer waits ~40 ms for the client's delayed ACK (Nagle).
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -133,9 +127,7 @@ class WebullFakeServer:
         server.should_exit = True
         thread.join(_START_TIMEOUT)
         self._thread = self._server = None
-        if self._gc_was_enabled:
-            gc.enable()
-        gc.collect()  # in the calling (main) thread
+        main_thread_gc.release()
 
     def __enter__(self) -> WebullFakeServer:
         return self if self._thread is not None else self.start()
