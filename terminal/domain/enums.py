@@ -24,6 +24,7 @@ class TimeInForce(StrEnum):
     GTC = "GTC"
     IOC = "IOC"
     FOK = "FOK"
+    DAY = "DAY"  # until the end of the trading day (stock venues: Webull, Longbridge)
 
 
 class StpMode(StrEnum):

@@ -16,11 +16,27 @@ from terminal.domain.enums import OrderType, Side, SymbolStatus, TimeInForce
 
 @dataclass(frozen=True, slots=True)
 class PriceFilter:
-    """PRICE_FILTER: prices are multiples of ``tick_size``. min/max price are deprecated."""
+    """PRICE_FILTER: prices are multiples of ``tick_size``. min/max price are deprecated.
+
+    Where the tick depends on the price (a stock exchange's spread table, e.g. HKEX), ``ladder``
+    holds the bands as (highest price of the band, its tick), ascending, and ``top_tick`` the tick
+    above the last band; ``tick_size`` is then the tick at the price the instrument was loaded at.
+    """
 
     tick_size: Decimal
     min_price: Decimal | None = None
     max_price: Decimal | None = None
+    ladder: tuple[tuple[Decimal, Decimal], ...] = ()
+    top_tick: Decimal | None = None
+
+    def tick_at(self, price: Decimal) -> Decimal:
+        """The tick a price of ``price`` must be a multiple of."""
+        if not self.ladder:
+            return self.tick_size
+        for upper, tick in self.ladder:
+            if price <= upper:
+                return tick
+        return self.top_tick if self.top_tick is not None else self.ladder[-1][1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +149,10 @@ class Instrument:
     open_quote: OpenQuote | None = None
     order_types: tuple[OrderType, ...] = (OrderType.LIMIT, OrderType.MARKET, OrderType.LIMIT_MAKER)
     group: str = ""  # the venue's market and submarket ("Derived / Continuous Indices"), for grouping lists
+    # The venue's own time-in-force rules per order type, first the default; empty: ALLOWED_TIME_IN_FORCE.
+    time_in_force_rules: dict[OrderType, tuple[TimeInForce, ...]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
     # Client-type permissions and unused flags from exchangeInfo, kept for display.
     flags: dict[str, bool] = field(default_factory=dict, compare=False, hash=False)
 
@@ -158,7 +178,18 @@ class Instrument:
         return self.quote_precision or self.tick_size
 
     def time_in_force_for(self, order_type: OrderType) -> tuple[TimeInForce, ...]:
-        return ALLOWED_TIME_IN_FORCE[order_type] if order_type in self.order_types else ()
+        if order_type not in self.order_types:
+            return ()
+        return self.time_in_force_rules.get(order_type, ALLOWED_TIME_IN_FORCE[order_type])
+
+    def default_time_in_force(self, order_type: OrderType) -> TimeInForce:
+        """What an order of ``order_type`` is sent with when the user picks nothing."""
+        own = self.time_in_force_rules.get(order_type)
+        return own[0] if own else DEFAULT_TIME_IN_FORCE[order_type]
+
+    def tick_at(self, price: Decimal) -> Decimal:
+        """The tick at ``price``: one tick, or the band of the venue's spread table that holds it."""
+        return self.price_filter.tick_at(price)
 
     def spends(self, side: Side) -> str:
         """The asset an order of ``side`` locks: quote for buys, base for sells."""

@@ -177,7 +177,7 @@ def _price_rules(
     now_ms: int | None,
 ) -> list[Violation]:
     out: list[Violation] = []
-    tick = instrument.tick_size
+    tick = instrument.tick_at(price)
     if not is_multiple(price, tick):
         nearest = max(quantize(price, tick, ROUND_HALF_UP), tick)
         out.append(

@@ -35,6 +35,7 @@ from terminal.domain.instrument import Instrument
 from terminal.domain.intervals import Interval
 from terminal.domain.market import BookTicker, Candle, PublicTrade, Ticker
 from terminal.domain.orders import Fill, Order, OrderRequest, OrderUpdate
+from terminal.domain.securities import BrokerageAccount, OrderPreview, Position
 
 
 class ConnectionState(StrEnum):
@@ -153,6 +154,13 @@ class BalanceEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class PositionEvent:
+    """Every holding of a securities account (stock venues), as the venue last reported them."""
+
+    positions: tuple[Position, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProposalEvent:
     """A new price for ``spec`` (``quote``), or why the venue will not price it (``error``, in words)."""
 
@@ -187,6 +195,7 @@ VenueEvent = (
     | FillEvent
     | OrderMissingEvent
     | BalanceEvent
+    | PositionEvent
     | ProposalEvent
     | ContractEvent
     | AccountEvent
@@ -209,6 +218,9 @@ class Capabilities:
     intervals: tuple[Interval, ...] = tuple(Interval)
     max_depth: int = 0
     tick_chart: bool = False  # prices come as ticks: the chart offers a tick-by-tick line
+    poll_interval_s: float = 0.0  # > 0: market data and the account are polled this often, not streamed
+    amend_orders: bool = False  # a working order's price and quantity can be changed (AmendingVenue)
+    positions: bool = False  # a securities account: holdings come as PositionEvents
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +328,28 @@ class ContractVenue(Venue, Protocol):
     async def statement(self, limit: int = 100, since_ms: int | None = None) -> list[Transaction]: ...
 
     async def profit_table(self, limit: int = 100) -> list[ClosedContract]: ...
+
+
+class AmendingVenue(Venue, Protocol):
+    """A broker that changes working orders in place, estimates orders before they are placed,
+    and serves several accounts per key (``capabilities.amend_orders``)."""
+
+    account_id: str | None
+
+    async def replace(
+        self, client_order_id: str, quantity: Decimal | None = None, price: Decimal | None = None
+    ) -> Order:
+        """Change a working order; ``UnknownOutcome`` when the answer was lost (reconcile with ``query``)."""
+        ...
+
+    async def preview(self, request: OrderRequest) -> OrderPreview: ...
+
+    async def accounts(self) -> list[BrokerageAccount]: ...
+
+
+def amends_orders(venue: Venue) -> TypeGuard[AmendingVenue]:
+    """Whether ``venue`` is an ``AmendingVenue`` (its capabilities say so)."""
+    return venue.capabilities.amend_orders
 
 
 def trades_contracts(venue: Venue) -> TypeGuard[ContractVenue]:

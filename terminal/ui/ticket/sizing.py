@@ -74,7 +74,7 @@ def reserve_rate(
         return ZERO
     may_take = order_type is not OrderType.LIMIT_MAKER
     may_make = order_type is OrderType.LIMIT_MAKER or (
-        order_type is OrderType.LIMIT and time_in_force in (None, TimeInForce.GTC)
+        order_type is OrderType.LIMIT and time_in_force in (None, TimeInForce.GTC, TimeInForce.DAY)
     )
     rates = ([fees.maker] if may_make else []) + ([fees.taker] if may_take else [])
     return max([ZERO, *rates])

@@ -229,6 +229,11 @@ class TicketForm(QWidget):
         venue = self.session.venue.capabilities.time_in_force.get(order_type)
         return [tif for tif in self.instrument.time_in_force_for(order_type) if venue is None or tif in venue]
 
+    def _default_tif(self, order_type: OrderType) -> TimeInForce:
+        return (
+            self.instrument.default_time_in_force(order_type) if self.instrument else DEFAULT_TIME_IN_FORCE[order_type]
+        )
+
     def by_amount_allowed(self) -> bool:
         return (
             self.session is not None
@@ -282,7 +287,7 @@ class TicketForm(QWidget):
         for tif in allowed:
             tif_combo.addItem(tif.value, tif.value)
         if order_type is not None:
-            keep = self._tif_choice.get(order_type, DEFAULT_TIME_IN_FORCE[order_type])
+            keep = self._tif_choice.get(order_type, self._default_tif(order_type))
             tif_combo.setCurrentIndex(max(tif_combo.findData(keep.value), 0))
         tif_combo.blockSignals(False)
         self._layout_changed()
