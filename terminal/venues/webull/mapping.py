@@ -6,26 +6,24 @@ naming the field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from terminal.domain.balance import Balance
 from terminal.domain.book import BookSide, OrderBook
-from terminal.domain.decimals import ZERO
+from terminal.domain.decimals import ZERO, quantize
 from terminal.domain.enums import OrderStatus, OrderType, Side, SymbolStatus, TimeInForce
 from terminal.domain.instrument import Instrument, LotSize, PriceFilter
 from terminal.domain.intervals import Interval
 from terminal.domain.market import BookTicker, Candle, Level, Ticker
 from terminal.domain.orders import Fill, Order, OrderUpdate
+from terminal.domain.securities import BrokerageAccount, OrderPreview, Position
 from terminal.venues.wire import WireObject, malformed
 
-US_TICK = Decimal("0.01")
-US_SUB_DOLLAR_TICK = Decimal("0.0001")
 _MAX_QTY = Decimal(1_000_000_000)
 
-# HKEX spread table: (upper bound of the price band, tick inside it); 5 above 9,995.
-_HK_LADDER: tuple[tuple[Decimal, Decimal], ...] = (
+# HKEX spread table: (upper bound of the price band, tick inside it); HK_TOP_TICK above 5,000.
+HK_LADDER: tuple[tuple[Decimal, Decimal], ...] = (
     (Decimal("0.25"), Decimal("0.001")),
     (Decimal("0.50"), Decimal("0.005")),
     (Decimal(10), Decimal("0.01")),
@@ -37,6 +35,17 @@ _HK_LADDER: tuple[tuple[Decimal, Decimal], ...] = (
     (Decimal(2000), Decimal(1)),
     (Decimal(5000), Decimal(2)),
 )
+HK_TOP_TICK = Decimal(5)
+# US stocks: one cent, 0.0001 below one dollar (Regulation NMS rule 612).
+US_LADDER: tuple[tuple[Decimal, Decimal], ...] = ((Decimal("0.9999"), Decimal("0.0001")),)
+US_TOP_TICK = Decimal("0.01")
+
+# Webull's time in force (the SDK's webull/trade/common/order_tif.py: DAY, GTC): a limit order may
+# rest until the end of the day or until cancelled, a market order is a DAY order. First: the default.
+TIME_IN_FORCE_RULES: dict[OrderType, tuple[TimeInForce, ...]] = {
+    OrderType.LIMIT: (TimeInForce.DAY, TimeInForce.GTC),
+    OrderType.MARKET: (TimeInForce.DAY,),
+}
 
 # Interval -> BatchBarRequest.timespan (the SDK's webull/data/common/timespan.py).
 TIMESPANS: dict[Interval, str] = {
@@ -69,49 +78,17 @@ _ORDER_TYPES: dict[str, OrderType] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """One holding (AssetsPositionResult). Stands in until the domain has a position type."""
-
-    symbol: str
-    quantity: Decimal
-    cost_price: Decimal
-    last_price: Decimal
-    market_value: Decimal
-    unrealized_pnl: Decimal
-    currency: str
-    position_id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class AccountInfo:
-    """One entry of the account list."""
-
-    account_id: str
-    account_number: str
-    account_type: str
-    account_class: str
-    label: str
-
-
-def hk_tick_size(price: Decimal) -> Decimal:
-    """The HKEX price increment at ``price``."""
-    for upper, tick in _HK_LADDER:
-        if price <= upper:
-            return tick
-    return Decimal(5)
-
-
-def us_tick_size(price: Decimal) -> Decimal:
-    """One cent; 0.0001 below one dollar (Regulation NMS rule 612)."""
-    return US_TICK if price >= 1 else US_SUB_DOLLAR_TICK
-
-
-def tick_size(category: str, price: Decimal | None) -> Decimal:
-    """The tick of a stock of ``category`` at ``price`` (the profile answer carries none)."""
+def price_filter(category: str, price: Decimal | None) -> PriceFilter:
+    """The price rule of a stock of ``category``: HKEX's spread table or the US sub-dollar rule, with
+    ``tick_size`` the tick at ``price`` (the price it was loaded at; the profile answer carries none)."""
     if category == "HK_STOCK":
-        return hk_tick_size(price) if price is not None else Decimal("0.001")
-    return us_tick_size(price) if price is not None else US_TICK
+        ladder, top = HK_LADDER, HK_TOP_TICK
+    else:
+        ladder, top = US_LADDER, US_TOP_TICK
+    rule = PriceFilter(tick_size=top, ladder=ladder, top_tick=top)
+    # Without a price: the US cent, or HKEX's finest tick (any HK price on a coarser tick is a multiple of it).
+    tick = rule.tick_at(price) if price is not None else (ladder[0][1] if category == "HK_STOCK" else top)
+    return PriceFilter(tick_size=tick, ladder=ladder, top_tick=top)
 
 
 def market_of(instrument: Instrument) -> str:
@@ -160,13 +137,14 @@ def instrument(row: WireObject, price: Decimal | None = None) -> Instrument:
         symbol=symbol,
         base_asset=symbol,
         quote_asset=row.text("currency"),
-        price_filter=PriceFilter(tick_size=tick_size(category, price)),
+        price_filter=price_filter(category, price),
         lot_size=LotSize(min_qty=lot, max_qty=_MAX_QTY, step_size=lot),
         status=SymbolStatus.TRADING,
         name=row.opt_text("name"),
         base_precision=lot,
         order_types=(OrderType.LIMIT, OrderType.MARKET),
         group=category,
+        time_in_force_rules=dict(TIME_IN_FORCE_RULES),
         flags={
             "shortable": row.flag("shortable", False),
             "fractionable": row.flag("fractionable", False),
@@ -176,17 +154,16 @@ def instrument(row: WireObject, price: Decimal | None = None) -> Instrument:
     )
 
 
-def account(row: WireObject) -> AccountInfo:
-    return AccountInfo(
+def account(row: WireObject) -> BrokerageAccount:
+    """One entry of the account list (AccountListResult); it names no currency."""
+    return BrokerageAccount(
         account_id=row.text("account_id"),
-        account_number=row.opt_text("account_number"),
-        account_type=row.opt_text("account_type"),
-        account_class=row.opt_text("account_class"),
-        label=row.opt_text("account_label"),
+        label=row.opt_text("account_label") or row.opt_text("account_number"),
+        kind=row.opt_text("account_type"),
     )
 
 
-def accounts(data: object) -> list[AccountInfo]:
+def accounts(data: object) -> list[BrokerageAccount]:
     rows, _ = page_rows(data, "accounts")
     return [account(row) for row in rows]
 
@@ -275,27 +252,66 @@ def balances(data: object) -> list[Balance]:
     return result
 
 
-def position(row: WireObject) -> Position:
+# Quantity fields that, where an answer carries one, say what of a holding may be sold now.
+_AVAILABLE_FIELDS = ("available_quantity", "sellable_quantity", "available_qty")
+
+
+def position(row: WireObject, currency: str = "") -> Position:
+    """One holding (AssetsPositionResult); ``currency`` where the row names none (the account's)."""
+    available = None
+    for name in _AVAILABLE_FIELDS:
+        available = row.opt_decimal(name)
+        if available is not None:
+            break
     return Position(
         symbol=row.text("symbol"),
         quantity=row.decimal("quantity"),
         cost_price=row.opt_decimal("cost_price") or ZERO,
         last_price=row.opt_decimal("last_price") or ZERO,
         market_value=row.opt_decimal("market_value") or ZERO,
-        unrealized_pnl=row.opt_decimal("unrealized_profit_loss") or ZERO,
-        currency=row.opt_text("currency"),
-        position_id=row.opt_text("position_id"),
+        currency=row.opt_text("currency") or currency,
+        available=available,
     )
 
 
-def positions(data: object) -> list[Position]:
+def positions(data: object, currency: str = "") -> list[Position]:
     rows, _ = page_rows(data, "positions")
-    return [position(row) for row in rows]
+    return [position(row, currency) for row in rows]
 
 
 def position_balance(held: Position) -> Balance:
-    """A holding as a balance of its symbol, so a sell ticket can check what it may sell."""
-    return Balance.of(held.symbol, held.quantity, ZERO)
+    """A holding as a balance of its symbol, so a sell ticket can check what it may sell: free is what
+    may be sold now, locked the rest (shares resting sell orders already promise)."""
+    free = min(max(held.sellable, ZERO), held.quantity)
+    return Balance.of(held.symbol, free, held.quantity - free)
+
+
+def account_balances(cash: list[Balance], held: list[Position]) -> tuple[Balance, ...]:
+    """Cash per currency, then each holding as a balance of its symbol (complete: nothing else is held)."""
+    return (*cash, *(position_balance(item) for item in held))
+
+
+def _scalar_text(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def preview(data: object, currency: str = "") -> OrderPreview:
+    """OrderCommonPreviewResult: the estimated cost and fee; further scalar figures as details."""
+    answer = WireObject(data, "preview")
+    known = {"estimated_cost", "estimated_transaction_fee", "currency"}
+    details = tuple(
+        (name, _scalar_text(value))
+        for name, value in answer.raw.items()
+        if name not in known and isinstance(value, str | int | float | bool) and value != ""
+    )
+    return OrderPreview(
+        estimated_cost=answer.decimal("estimated_cost"),
+        estimated_fee=answer.opt_decimal("estimated_transaction_fee") or ZERO,
+        currency=answer.opt_text("currency") or currency,
+        details=details,
+    )
 
 
 # -- orders --------------------------------------------------------------------------------------
@@ -323,9 +339,9 @@ def _status(item: WireObject, filled: Decimal) -> OrderStatus:
     return status
 
 
-def _time_in_force(item: WireObject) -> TimeInForce | None:
-    """GTC as such; DAY has no member in the domain yet and is None."""
-    return TimeInForce.GTC if item.opt_text("time_in_force") == "GTC" else None
+def _time_in_force(item: WireObject) -> TimeInForce:
+    """GTC as such; DAY, Webull's default, for DAY or an order that names none."""
+    return TimeInForce.GTC if item.opt_text("time_in_force") == "GTC" else TimeInForce.DAY
 
 
 def order(group: WireObject) -> Order:
@@ -385,6 +401,44 @@ def fill_of(placed: Order, currency: str = "") -> Fill | None:
         side=placed.side,
         price=placed.avg_price,
         quantity=placed.executed_qty,
+        commission=ZERO,
+        commission_asset=currency,
+        time_ms=placed.updated_ms,
+        is_maker=False,
+    )
+
+
+def fill_increment(
+    placed: Order,
+    before_qty: Decimal,
+    before_quote: Decimal,
+    currency: str = "",
+    instrument: Instrument | None = None,
+) -> Fill | None:
+    """What ``placed`` executed since it had executed ``before_qty`` for ``before_quote``, as one
+    aggregated fill (this API lists no single executions); None when nothing more executed.
+
+    The increment's price comes from the cumulative amounts. Webull writes the average price rounded,
+    so a price derived from two averages is brought to the instrument's tick at that price; where no
+    sensible price can be derived, the order's average price is used."""
+    quantity = placed.executed_qty - before_qty
+    if quantity <= 0 or placed.order_id is None:
+        return None
+    price = placed.avg_price
+    if before_qty > 0:
+        derived = (placed.cumulative_quote_qty - before_quote) / quantity
+        if instrument is not None and derived > 0:
+            derived = quantize(derived, instrument.tick_at(derived), ROUND_HALF_EVEN)
+        if derived > 0:
+            price = derived
+    return Fill(
+        trade_id=f"{placed.order_id}:{placed.executed_qty}",
+        order_id=placed.order_id,
+        client_order_id=placed.client_order_id,
+        symbol=placed.symbol,
+        side=placed.side,
+        price=price,
+        quantity=quantity,
         commission=ZERO,
         commission_asset=currency,
         time_ms=placed.updated_ms,

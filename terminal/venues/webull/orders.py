@@ -40,13 +40,28 @@ def wire_order_type(order_type: OrderType, instrument: Instrument) -> str:
     raise InvalidRequest("", f"Webull does not take {order_type} orders")
 
 
+_WIRE_TIME_IN_FORCE = {TimeInForce.DAY: "DAY", TimeInForce.GTC: "GTC"}
+
+
 def wire_time_in_force(time_in_force: TimeInForce | None) -> str:
-    """GTC, or DAY when none is given (the domain has no DAY member yet)."""
+    """DAY or GTC; DAY, Webull's default, when none is given."""
     if time_in_force is None:
         return "DAY"
-    if time_in_force is TimeInForce.GTC:
-        return "GTC"
-    raise InvalidRequest("", f"Webull takes DAY or GTC orders, not {time_in_force}")
+    wire = _WIRE_TIME_IN_FORCE.get(time_in_force)
+    if wire is None:
+        raise InvalidRequest("", f"Webull takes DAY or GTC orders, not {time_in_force}")
+    return wire
+
+
+def check_time_in_force(request: OrderRequest, instrument: Instrument) -> str:
+    """The wire time in force of ``request``, which must be one the instrument allows for its type
+    (a market order is a DAY order); none given: the instrument's default."""
+    chosen = request.time_in_force or instrument.default_time_in_force(request.type)
+    allowed = instrument.time_in_force_for(request.type)
+    if allowed and chosen not in allowed:
+        names = " or ".join(str(item) for item in allowed)
+        raise InvalidRequest("", f"a Webull {request.type} order takes {names}, not {chosen}")
+    return wire_time_in_force(chosen)
 
 
 def new_order(request: OrderRequest, instrument: Instrument, client_order_id: str) -> dict[str, object]:
@@ -62,7 +77,7 @@ def new_order(request: OrderRequest, instrument: Instrument, client_order_id: st
         "order_type": wire_order_type(request.type, instrument),
         "quantity": request.quantity,
         "side": str(request.side),
-        "time_in_force": wire_time_in_force(request.time_in_force),
+        "time_in_force": check_time_in_force(request, instrument),
         "support_trading_session": TRADING_SESSION,
         "entrust_type": "QTY",
     }

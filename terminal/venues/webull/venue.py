@@ -1,8 +1,16 @@
 """Webull as the session sees it: accounts, stock instruments, polled market data and stock orders.
 
 Webull's HTTP API has no public tape and this venue opens no quote or trade-event stream yet, so
-market data is polled (one task per watched symbol and kind, shared by every watcher) and account
-data is read on demand; the capabilities say so.
+everything is polled, within the transport's rate classes, and the capabilities and the status
+stream's name (``STREAM``) say so:
+
+- market data: one task per watched symbol and kind, shared by every watcher, every ``poll_interval``;
+- the account: one task every ``account_interval`` reads balances, positions and open orders and
+  reports what changed: ``BalanceEvent`` (cash, and each holding as a balance of its symbol),
+  ``PositionEvent``, ``OrderEvent`` for an order whose state changed (an order that left the open
+  list is looked up for its final state) and a ``FillEvent`` per rise of an order's executed
+  quantity (one aggregated fill per increment: the API lists no single executions). A failed poll
+  makes the stream STALE until one succeeds again.
 """
 
 from __future__ import annotations
@@ -12,16 +20,18 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from terminal.domain.balance import Balance
 from terminal.domain.book import OrderBook
+from terminal.domain.decimals import ZERO
 from terminal.domain.enums import OrderStatus, OrderType, TimeInForce
 from terminal.domain.instrument import Instrument
 from terminal.domain.intervals import Interval
 from terminal.domain.market import Candle
 from terminal.domain.orders import Fill, Order, OrderRequest
+from terminal.domain.securities import BrokerageAccount, OrderPreview, Position
 from terminal.venues.base import (
     BalanceEvent,
     BboEvent,
@@ -32,8 +42,11 @@ from terminal.venues.base import (
     ConnectionState,
     EventSink,
     Fees,
+    FillEvent,
     OrderEvent,
+    OrderMissingEvent,
     Permissions,
+    PositionEvent,
     SubscriptionKey,
     SubscriptionStatus,
     TickerEvent,
@@ -45,7 +58,6 @@ from terminal.venues.errors import InvalidRequest, MalformedResponse, OrderNotFo
 from terminal.venues.ratelimit import Rate
 from terminal.venues.webull import mapping
 from terminal.venues.webull.hosts import Hosts
-from terminal.venues.webull.mapping import AccountInfo, Position
 from terminal.venues.webull.orders import cancel_body, new_client_order_id, new_order, place_body, replace_body
 from terminal.venues.webull.transport import RateClass, WebullTransport
 from terminal.venues.wire import WireObject
@@ -56,20 +68,23 @@ CAPABILITIES = Capabilities(
     venue="Webull",
     order_book=True,
     order_types=(OrderType.LIMIT, OrderType.MARKET),
-    # DAY is Webull's default and what an order without a time in force is sent as; the domain's
-    # TimeInForce has no DAY member, so only GTC can be chosen explicitly.
-    time_in_force={OrderType.LIMIT: (TimeInForce.GTC,), OrderType.MARKET: (TimeInForce.GTC,)},
+    # DAY (Webull's default, first) or GTC for a limit order; a market order is a DAY order.
+    time_in_force={OrderType.LIMIT: (TimeInForce.DAY, TimeInForce.GTC), OrderType.MARKET: (TimeInForce.DAY,)},
     streaming_market_data=False,
     streaming_account=False,
     intervals=tuple(mapping.TIMESPANS),
     max_depth=50,  # "For U.S. stocks, Level 2 supports up to 50 levels."
+    amend_orders=True,
+    positions=True,
 )
 
-STREAM = "webull-poll"
+# The status stream of the polls (account and market data): the UI shows it by this name.
+STREAM = "webull (polled)"
 CATEGORY_OF_CURRENCY = {"USD": "US_STOCK", "HKD": "HK_STOCK"}
 DEPTH_LEVELS = 10
 PAGE_SIZE = 100
 _SNAPSHOT_BATCH = 100  # "Too many symbols in a single call" above 100
+_FINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.PARTIALLY_CANCELED, OrderStatus.REJECTED})
 
 
 class _NoWatch:
@@ -105,9 +120,21 @@ class _PollWatch:
             self.venue._unwatch(self.poll_id, self.topic)
 
 
-class WebullVenue:
-    capabilities = CAPABILITIES
+@dataclass
+class _Seen:
+    """What was last reported of one order: its shape (for change detection) and what it executed."""
 
+    shape: tuple[object, ...]
+    executed: Decimal
+    quote: Decimal
+    final: bool
+
+
+def _shape(order: Order) -> tuple[object, ...]:
+    return (order.venue_status, order.executed_qty, order.quantity, order.price)
+
+
+class WebullVenue:
     def __init__(
         self,
         hosts: Hosts,
@@ -117,6 +144,7 @@ class WebullVenue:
         *,
         account_id: str | None = None,
         poll_interval: float = 2.0,
+        account_interval: float = 3.0,
         symbols: Sequence[str] | None = None,
         rates: Mapping[str, Rate] | None = None,
         timeout: float = 10.0,
@@ -130,9 +158,16 @@ class WebullVenue:
         self.account_id = account_id
         self.currency = ""
         self.poll_interval = poll_interval
+        self.account_interval = account_interval
+        self.capabilities = replace(CAPABILITIES, poll_interval_s=poll_interval)
         self._symbols = tuple(symbols or ())
         self._sink: EventSink | None = None
         self._polls: dict[tuple[str, str, Interval | None], _Poll] = {}
+        self._account_task: asyncio.Task[None] | None = None
+        self._account_stale = False
+        self._last_balances: tuple[Balance, ...] | None = None
+        self._last_positions: tuple[Position, ...] | None = None
+        self._seen: dict[str, _Seen] = {}  # by client order id: every order reported or followed
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -150,6 +185,9 @@ class WebullVenue:
             raise InvalidRequest("", f"account {self.account_id} is not one of this app key's: {', '.join(ids)}")
         balances = await self.balances()
         self.currency = balances[0].asset if balances else ""
+        held = await self.positions()
+        for order in await self.open_orders():  # followed from here on; their past is reconciliation's
+            self._note(order)
         categories = [CATEGORY_OF_CURRENCY[b.asset] for b in balances if b.asset in CATEGORY_OF_CURRENCY]
         self.instruments = await self._load_instruments(categories or list(CATEGORY_OF_CURRENCY.values()))
         can_trade = self.transport.access_token is not None
@@ -159,10 +197,16 @@ class WebullVenue:
             reason="" if can_trade else "no 2FA access token: Webull requires one to trade",
             account=self.account_id,
         )
-        self._emit(BalanceEvent(tuple(balances), complete=True))
+        self._account_changed(balances, held, force=True)
         self._emit(ConnectionEvent(STREAM, ConnectionState.LIVE))
+        self._account_task = asyncio.create_task(self._watch_account(), name="webull-poll-account")
 
     async def close(self) -> None:
+        task, self._account_task = self._account_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         polls = list(self._polls.values())
         self._polls.clear()
         for poll in polls:
@@ -186,11 +230,16 @@ class WebullVenue:
 
     # ---- reference data -----------------------------------------------------------------------
 
-    async def accounts(self) -> list[AccountInfo]:
+    async def accounts(self) -> list[BrokerageAccount]:
+        """The accounts this app key may trade; the chosen one carries its currency once started."""
         data = await self.transport.request(
             "GET", "/trading/accounts/list", rate_class=RateClass.ACCOUNT_LIST, idempotent=True
         )
-        return mapping.accounts(data)
+        found = mapping.accounts(data)
+        return [
+            replace(item, currency=self.currency) if item.account_id == self.account_id and self.currency else item
+            for item in found
+        ]
 
     async def _load_instruments(self, categories: Sequence[str]) -> dict[str, Instrument]:
         rows: list[WireObject] = []
@@ -355,9 +404,10 @@ class WebullVenue:
 
     # ---- trading ------------------------------------------------------------------------------
 
-    async def preview(self, request: OrderRequest) -> dict[str, object]:
+    async def preview(self, request: OrderRequest) -> OrderPreview:
         """Webull's estimate of what ``request`` would cost; no order is placed."""
-        item = new_order(request, self._instrument(request.symbol), request.client_order_id or new_client_order_id())
+        instrument = self._instrument(request.symbol)
+        item = new_order(request, instrument, request.client_order_id or new_client_order_id())
         data = await self.transport.request(
             "POST",
             "/trading/orders/preview",
@@ -365,7 +415,7 @@ class WebullVenue:
             rate_class=RateClass.PREVIEW,
             idempotent=True,
         )
-        return dict(WireObject(data, "preview").raw)
+        return mapping.preview(data, instrument.quote_asset)
 
     async def place(self, request: OrderRequest) -> Order:
         """Send once; ``UnknownOutcome`` when the answer was lost (reconcile with ``query``)."""
@@ -414,10 +464,47 @@ class WebullVenue:
                     continue
 
     async def _report(self, client_order_id: str) -> Order:
-        """The order as the venue now holds it, also handed to the sink (no order stream yet)."""
+        """The order as the venue now holds it, also handed to the sink (no order stream yet), with a
+        fill for what it executed since last reported (the account poll then does not repeat it)."""
         order = await self.query(client_order_id)
-        self._emit(OrderEvent(mapping.order_update(order), order))
+        self._observe(order, always=True)
         return order
+
+    def _note(self, order: Order) -> _Seen:
+        """Follow ``order`` from its present state on, announcing nothing."""
+        seen = _Seen(_shape(order), order.executed_qty, order.cumulative_quote_qty, order.status in _FINAL)
+        self._seen[order.client_order_id] = seen
+        return seen
+
+    def _observe(self, order: Order, *, always: bool = False) -> None:
+        """Report ``order`` if it changed since last reported (``always``: in any case), and a fill
+        for any rise of its executed quantity. An older view than the last reported (executed less,
+        or open after final) is dropped: answers of concurrent reads can arrive out of order."""
+        seen = self._seen.get(order.client_order_id)
+        final = order.status in _FINAL
+        if seen is not None:
+            if order.executed_qty < seen.executed or (seen.final and not final):
+                return
+            if not always and _shape(order) == seen.shape:
+                return
+        before_qty = seen.executed if seen is not None else ZERO
+        before_quote = seen.quote if seen is not None else ZERO
+        fill = mapping.fill_increment(
+            order,
+            before_qty,
+            before_quote,
+            self._instrument_currency(order.symbol),
+            self.instruments.get(order.symbol),
+        )
+        self._seen[order.client_order_id] = _Seen(
+            _shape(order),
+            max(order.executed_qty, before_qty),
+            order.cumulative_quote_qty if fill is not None or seen is None else seen.quote,
+            final,
+        )
+        self._emit(OrderEvent(mapping.order_update(order), order))
+        if fill is not None:
+            self._emit(FillEvent(fill))
 
     async def query(self, client_order_id: str) -> Order:
         query = {"account_id": self._account(), "client_order_id": client_order_id}
@@ -483,11 +570,64 @@ class WebullVenue:
         return mapping.balances(data)
 
     async def positions(self) -> list[Position]:
+        """Every holding of the account, in the account's currency where a row names none."""
         query = {"account_id": self._account()}
         data = await self.transport.request(
             "GET", "/trading/assets/positions/list", query=query, rate_class=RateClass.ACCOUNT, idempotent=True
         )
-        return mapping.positions(data)
+        return mapping.positions(data, self.currency)
+
+    def _account_changed(self, cash: list[Balance], held: list[Position], *, force: bool = False) -> None:
+        """Announce balances (cash and holdings) and positions that differ from the last announced."""
+        balances = mapping.account_balances(cash, held)
+        if force or balances != self._last_balances:
+            self._last_balances = balances
+            self._emit(BalanceEvent(balances, complete=True))
+        positions = tuple(held)
+        if force or positions != self._last_positions:
+            self._last_positions = positions
+            self._emit(PositionEvent(positions))
+
+    async def _watch_account(self) -> None:
+        """Every ``account_interval``: the account's balances, positions and orders (the module's doc)."""
+        while True:
+            await asyncio.sleep(self.account_interval)
+            try:
+                await self._poll_account()
+            except Exception as exc:  # the loop must outlive any one failed poll
+                if isinstance(exc, VenueError):
+                    log.warning("polling the Webull account failed: %s", exc)
+                    reason = exc.message or str(exc)
+                else:
+                    log.exception("polling the Webull account failed")
+                    reason = f"{type(exc).__name__}: {exc}"
+                if not self._account_stale:
+                    self._account_stale = True
+                    self._emit(ConnectionEvent(STREAM, ConnectionState.STALE, reason=f"account poll failed: {reason}"))
+                continue
+            if self._account_stale:
+                self._account_stale = False
+                self._emit(ConnectionEvent(STREAM, ConnectionState.LIVE))
+
+    async def _poll_account(self) -> None:
+        cash = await self.balances()
+        held = await self.positions()
+        still_open = await self.open_orders()
+        for order in still_open:
+            self._observe(order)
+        listed = {order.client_order_id for order in still_open}
+        gone = [coid for coid, seen in self._seen.items() if not seen.final and coid not in listed]
+        for client_order_id in gone:
+            try:
+                order = await self.query(client_order_id)
+            except OrderNotFound as exc:
+                seen = self._seen.get(client_order_id)
+                if seen is not None and not seen.final:
+                    seen.final = True
+                    self._emit(OrderMissingEvent(client_order_id, exc.message or str(exc)))
+                continue
+            self._observe(order)
+        self._account_changed(cash, held)
 
     # ---- status -------------------------------------------------------------------------------
 

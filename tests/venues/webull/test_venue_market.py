@@ -18,13 +18,14 @@ from terminal.venues.base import (
     Topic,
     VenueEvent,
 )
-from terminal.venues.webull.venue import WebullVenue
+from terminal.venues.webull.venue import STREAM, WebullVenue
 from tests.support.webull.server import WebullFakeServer
 from tests.venues.webull import venue_fixtures
 
 server = venue_fixtures.server
 events = venue_fixtures.events
 venue = venue_fixtures.venue
+account_interval = venue_fixtures.account_interval
 
 
 async def wait_for(events: list[VenueEvent], kind: type, timeout: float = 3.0) -> list[VenueEvent]:
@@ -43,10 +44,12 @@ async def test_start_chooses_the_first_account_and_loads_its_instruments(
     aapl = venue.instruments["AAPL"]
     assert aapl.tick_size == Decimal("0.01") and aapl.step_size == Decimal(1) and aapl.quote_asset == "USD"
     assert venue.permissions.can_trade and venue.permissions.account == "ACC-US-CASH-0001"
-    assert ConnectionEvent("webull-poll", ConnectionState.LIVE) in events
+    assert ConnectionEvent(STREAM, ConnectionState.LIVE) in events
+    assert venue.capabilities.poll_interval_s == 0.05 and venue.capabilities.positions
     (balance,) = [e for e in events if isinstance(e, BalanceEvent)]
     assert balance.complete and balance.balances[0].asset == "USD"
     assert balance.balances[0].total == Decimal("100000.00")
+    assert balance.balances[1].asset == "AAPL" and balance.balances[1].free == Decimal(10)  # the holding
 
 
 async def test_an_hk_account_gets_hkex_ticks(server: WebullFakeServer) -> None:

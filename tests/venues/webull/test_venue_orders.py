@@ -17,6 +17,7 @@ from tests.venues.webull import venue_fixtures
 server = venue_fixtures.server
 events = venue_fixtures.events
 venue = venue_fixtures.venue
+account_interval = venue_fixtures.account_interval
 
 
 def limit(price: str, quantity: str = "2", coid: str | None = None) -> OrderRequest:
@@ -60,7 +61,8 @@ async def test_a_resting_order_filled_later_is_seen_by_query(venue: WebullVenue,
 
 async def test_preview_places_nothing(venue: WebullVenue) -> None:
     estimate = await venue.preview(limit("150.00"))
-    assert estimate["estimated_cost"] == "300.00"
+    assert estimate.estimated_cost == Decimal("300.00") and estimate.estimated_fee == Decimal("0.00")
+    assert estimate.currency == "USD"
     assert await venue.open_orders() == []
 
 

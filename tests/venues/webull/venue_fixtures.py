@@ -28,13 +28,22 @@ def events() -> list[VenueEvent]:
 
 
 @pytest.fixture
-async def venue(server: WebullFakeServer, events: list[VenueEvent]) -> AsyncIterator[WebullVenue]:
+def account_interval() -> float:
+    """How often the venue polls the account: rarely, unless a test module overrides this fixture."""
+    return 60.0
+
+
+@pytest.fixture
+async def venue(
+    server: WebullFakeServer, events: list[VenueEvent], account_interval: float
+) -> AsyncIterator[WebullVenue]:
     started = WebullVenue(
         Hosts(server.url),
         server.app_key,
         server.app_secret,
         server.issue_token(),
         poll_interval=0.05,
+        account_interval=account_interval,
         rates=FAST,
         timeout=1.0,
     )
