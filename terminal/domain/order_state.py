@@ -150,6 +150,19 @@ def cancel_failed(order: Order) -> Order:
     return replace(order, cancel_pending=False)
 
 
+def apply_amendment(order: Order, amended: Order) -> Order:
+    """The venue's answer to a change of a working order (``amended``): its price and quantity now
+    stand, and its report merges as any other. A venue that leaves either out keeps the old one."""
+    if amended.client_order_id != order.client_order_id:
+        raise TransitionError(f"amendment of {amended.client_order_id!r} applied to order {order.client_order_id!r}")
+    changed = replace(
+        order,
+        price=amended.price if amended.price is not None else order.price,
+        quantity=amended.quantity if amended.quantity > 0 else order.quantity,
+    )
+    return apply_update(changed, report_of(amended)) if amended.venue_status is not None else changed
+
+
 def report_of(order: Order) -> OrderUpdate:
     """A venue's view of an order (from REST or a stream) as an update to merge into another record."""
     if order.venue_status is None:

@@ -95,16 +95,21 @@ class OrderGate:
         origin: Origin | None = None,
     ) -> list[Concern]:
         """Raise TicketError for a blocked order; return the concerns still to be confirmed (none: send)."""
-        concerns: list[Concern] = []
-        for breach in breaches:
-            if breach.action is RiskAction.BLOCK:
-                raise TicketError(f"Blocked by your risk limits: {breach.message}")
-            concerns.append(Concern(str(breach.limit), breach.message))
+        concerns = self.judge_limits(breaches)
         for rule in rules_to_confirm(request, origin, self.confirm_rules):
             concerns.append(Concern(concern_key(rule), reason(rule)))
         age = self.repeats.repeat_age(request, self._clock())
         if age is not None:
             concerns.append(Concern(REPEAT, f"The same order was sent {age * 1000:.0f} ms ago; it was not sent again."))
+        return [concern for concern in concerns if concern.key not in confirmed]
+
+    def judge_limits(self, breaches: list[RiskBreach], confirmed: Collection[str] = ()) -> list[Concern]:
+        """Raise TicketError for a limit set to block; the other breaches, less those ``confirmed``."""
+        concerns: list[Concern] = []
+        for breach in breaches:
+            if breach.action is RiskAction.BLOCK:
+                raise TicketError(f"Blocked by your risk limits: {breach.message}")
+            concerns.append(Concern(str(breach.limit), breach.message))
         return [concern for concern in concerns if concern.key not in confirmed]
 
     def sent(self, request: OrderRequest) -> None:

@@ -1,4 +1,4 @@
-"""Placing and cancelling orders: validated before anything leaves, every outcome accounted for.
+"""Placing, changing and cancelling orders: validated before anything leaves, every outcome accounted for.
 
 An order passes the venue's rules and the user's risk limits (order_gate.py), gets its client
 order id, and its intent is committed to the journal before its request leaves; a refusal marks
@@ -17,9 +17,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from terminal.domain.confirmation import Origin
+from terminal.domain.decimals import ZERO
 from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.order_state import (
     TransitionError,
+    apply_amendment,
     cancel_failed,
     mark_missing,
     mark_rejected,
@@ -29,7 +31,7 @@ from terminal.domain.order_state import (
     request_cancel,
 )
 from terminal.domain.orders import Order, OrderRequest
-from terminal.domain.risk import RiskLimits, assess_risk
+from terminal.domain.risk import RiskBreach, RiskLimits, assess_risk
 from terminal.domain.validation import Violation, validate_order
 from terminal.session.account_store import AccountStore
 from terminal.session.audit import Audit
@@ -38,8 +40,9 @@ from terminal.session.market_store import MarketStore
 from terminal.session.messages import describe_error, describe_order
 from terminal.session.order_gate import NeedsConfirmation, OrderGate, TicketError
 from terminal.session.order_store import OrderStore
+from terminal.session.replacement import amended_request, change_problem, describe_change, held_by
 from terminal.storage.journal import JournalError
-from terminal.venues.base import OrderEvent, Venue
+from terminal.venues.base import OrderEvent, Venue, amends_orders
 from terminal.venues.errors import MalformedResponse, OrderNotFound, UnknownOutcome, VenueError
 
 log = logging.getLogger("terminal.orders")
@@ -120,20 +123,22 @@ class OrderManager:
         violations = self.check(request)
         if violations:
             raise TicketError(violations[0].message, violations)
-        instrument = self._venue.instruments[request.symbol]
+        breaches = self._risk(request, open_orders=len(self._orders.working()))
+        concerns = self.gate.judge(request, breaches, confirmed, origin)
+        if concerns:
+            raise NeedsConfirmation(concerns)
+
+    def _risk(self, request: OrderRequest, *, open_orders: int) -> list[RiskBreach]:
         book = self._market.books.get(request.symbol)
-        breaches = assess_risk(
+        return assess_risk(
             request,
-            instrument,
+            self._venue.instruments[request.symbol],
             self.gate.limits,
             best_bid=book.best_bid if book else None,
             best_ask=book.best_ask if book else None,
             last_price=self.reference_price(request.symbol),
-            open_orders=len(self._orders.working()),
+            open_orders=open_orders,
         )
-        concerns = self.gate.judge(request, breaches, confirmed, origin)
-        if concerns:
-            raise NeedsConfirmation(concerns)
 
     # ---- placing ------------------------------------------------------------------------------
 
@@ -290,24 +295,156 @@ class OrderManager:
         self.audit.response(f"cancel answered: {ack.status}", client_order_id)
         self._orders.apply(OrderEvent(report_of(ack), ack))
 
-    async def _settle(self, client_order_id: str) -> None:
-        """Learn how an order ended after a cancel with no clear answer (retrying until the venue answers)."""
-        for attempt in range(10_000):
-            try:
-                found = await self._venue.query(client_order_id)
-            except OrderNotFound:
+    async def _settle(self, client_order_id: str, *, amended: bool = False) -> None:
+        """Learn how an order ended after a cancel with no clear answer, or (``amended``) what price and
+        quantity it has after a change with no clear answer (retrying until the venue answers)."""
+        try:
+            for attempt in range(10_000):
+                try:
+                    found = await self._venue.query(client_order_id)
+                except OrderNotFound:
+                    current = self._orders.get(client_order_id)
+                    if current is not None:
+                        self._orders.put(mark_missing(current, "the venue has no record of this order any more"))
+                    self.audit.note("the venue has no record of the order any more", client_order_id)
+                    return
+                except VenueError as exc:
+                    log.warning("could not query order %s: %s", client_order_id, exc)
+                    await asyncio.sleep(RECONCILE_DELAYS[min(attempt, len(RECONCILE_DELAYS) - 1)])
+                    continue
+                self.audit.note(f"the venue has the order as {found.status}", client_order_id)
                 current = self._orders.get(client_order_id)
-                if current is not None:
-                    self._orders.put(mark_missing(current, "the venue has no record of this order any more"))
-                self.audit.note("the venue has no record of the order any more", client_order_id)
+                if amended and current is not None:
+                    settled = apply_amendment(current, found)
+                    self._orders.put(settled)
+                    what = describe_order(settled, self._venue.instruments.get(settled.symbol))
+                    self._notify(
+                        Notice("info", f"Order {client_order_id} stands as {what}.", client_order_id=client_order_id)
+                    )
+                else:
+                    self._orders.apply(OrderEvent(report_of(found), found))
                 return
-            except VenueError as exc:
-                log.warning("could not query order %s: %s", client_order_id, exc)
-                await asyncio.sleep(RECONCILE_DELAYS[min(attempt, len(RECONCILE_DELAYS) - 1)])
-                continue
-            self.audit.note(f"the venue has the order as {found.status}", client_order_id)
-            self._orders.apply(OrderEvent(report_of(found), found))
-            return
+        finally:
+            if amended:
+                self._orders.mark_replacing(client_order_id, False)
+
+    # ---- changing a working order (AmendingVenue) ----------------------------------------------
+
+    def check_replace(
+        self, client_order_id: str, *, price: Decimal | None = None, quantity: Decimal | None = None
+    ) -> list[Violation]:
+        """Every reason the change may not be sent: the order's state, then the instrument's rules
+        for the order as it would stand (what the order itself holds counts as free)."""
+        order = self._orders.get(client_order_id)
+        if order is None:
+            return [Violation("order", "order", f"no order {client_order_id}")]
+        problem = change_problem(order, price, quantity, in_flight=client_order_id in self._orders.replacing)
+        if problem is not None:
+            return [Violation("order", "order", problem)]
+        instrument = self._venue.instruments.get(order.symbol)
+        if instrument is None:
+            return [Violation("symbol", "symbol", f"{order.symbol} is not traded on this venue")]
+        request = amended_request(order, price, quantity)
+        balance = self._account.balances.get(instrument.spends(order.side))
+        book = self._market.books.get(order.symbol)
+        return validate_order(
+            request,
+            instrument,
+            reference_price=self.reference_price(order.symbol),
+            free_balance=(balance.free if balance else ZERO) + held_by(order),
+            best_bid=book.best_bid if book else None,
+            best_ask=book.best_ask if book else None,
+            open_orders=len(self._orders.working(order.symbol)) - 1,
+            now_ms=int(time.time() * 1000),
+        )
+
+    def admit_replace(
+        self,
+        client_order_id: str,
+        *,
+        price: Decimal | None = None,
+        quantity: Decimal | None = None,
+        confirmed: Collection[str] = (),
+    ) -> OrderRequest:
+        """The order as it would stand, if the change may be sent now; raises TicketError otherwise
+        (NeedsConfirmation: only with a yes to its concerns, passed back in ``confirmed``)."""
+        if self.blocked:
+            raise TicketError(f"Trading is paused: {self.blocked}")
+        if not amends_orders(self._venue):
+            raise TicketError("this venue cannot change an order in place: cancel it and place a new one")
+        if not self._venue.permissions.can_trade:
+            raise TicketError(self._venue.permissions.reason or "this connection may not trade")
+        violations = self.check_replace(client_order_id, price=price, quantity=quantity)
+        if violations:
+            raise TicketError(violations[0].message, violations)
+        order = self._orders.orders[client_order_id]
+        request = amended_request(order, price, quantity)
+        breaches = self._risk(request, open_orders=len(self._orders.working()) - 1)
+        concerns = self.gate.judge_limits(breaches, confirmed)
+        if concerns:
+            raise NeedsConfirmation(concerns)
+        return request
+
+    async def replace(
+        self,
+        client_order_id: str,
+        *,
+        price: Decimal | None = None,
+        quantity: Decimal | None = None,
+        confirmed: Collection[str] = (),
+        source: str = "user",
+    ) -> Order:
+        """Change a working order's price and/or quantity at the venue; the order as it then stands.
+
+        A change that may not be sent raises TicketError (after a Notice saying why), or
+        NeedsConfirmation for a risk limit set to "confirm". A refusal by the venue leaves the order
+        as it was, with a Notice; an unknown outcome is settled by querying the order, never re-sent.
+        """
+        data = {key: str(value) for key, value in (("price", price), ("quantity", quantity)) if value is not None}
+        try:
+            self.admit_replace(client_order_id, price=price, quantity=quantity, confirmed=confirmed)
+        except NeedsConfirmation as exc:
+            self.audit.action(f"{source}: change held for a confirmation: {exc.reason}", client_order_id, data)
+            raise
+        except TicketError as exc:
+            self.audit.action(f"{source}: change not sent: {exc.reason}", client_order_id, data)
+            self._notify(
+                Notice("warning", f"Order {client_order_id} not changed: {exc.reason}", client_order_id=client_order_id)
+            )
+            raise
+        venue = self._venue
+        assert amends_orders(venue)  # admit_replace refused any other venue
+        order = self._orders.orders[client_order_id]
+        instrument = venue.instruments.get(order.symbol)
+        what = describe_change(order, price, quantity, instrument)
+        if confirmed:
+            self.audit.note(f"the user confirmed: {', '.join(sorted(confirmed))}", client_order_id)
+        self._orders.mark_replacing(client_order_id, True)
+        log.info("changing %s (%s)", what, client_order_id)
+        self.audit.request(f"change {what}", client_order_id, data)
+        try:
+            ack = await venue.replace(client_order_id, quantity=quantity, price=price)
+        except (UnknownOutcome, MalformedResponse) as exc:
+            self.audit.response(f"outcome unknown: {describe_error(exc)}", client_order_id)
+            self._notify(Notice("warning", f"Change of {what}: {describe_error(exc)}", client_order_id=client_order_id))
+            self._spawn(self._settle(client_order_id, amended=True))
+            return self._current(order)
+        except VenueError as exc:
+            self._orders.mark_replacing(client_order_id, False)
+            self.audit.response(f"refused: {describe_error(exc)}", client_order_id, {"code": exc.code})
+            self._notify(
+                Notice("error", f"Change refused: {what}. {describe_error(exc)}", client_order_id=client_order_id)
+            )
+            if isinstance(exc, OrderNotFound):
+                self._spawn(self._settle(client_order_id))  # it has ended: learn how
+            return self._current(order)
+        self._orders.mark_replacing(client_order_id, False)
+        changed = apply_amendment(self._current(order), ack)
+        self._orders.put(changed)
+        now = describe_order(changed, instrument)
+        self.audit.response(f"changed: now {now}", client_order_id)
+        self._notify(Notice("info", f"Changed: {now}", client_order_id=client_order_id))
+        return changed
 
     async def cancel_all(self, symbol: str | None = None, *, source: str = "user") -> int:
         """Cancel every working order (of ``symbol``, or everywhere); returns how many were asked."""

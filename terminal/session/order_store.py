@@ -35,6 +35,7 @@ class OrderStore(QObject):
         super().__init__(parent)
         self.orders: dict[str, Order] = {}
         self.fills: dict[str, Fill] = {}
+        self.replacing: set[str] = set()  # client order ids whose change of price or quantity is in flight
         self._change = OrderChange()
 
     def get(self, client_order_id: str) -> Order | None:
@@ -44,6 +45,15 @@ class OrderStore(QObject):
         """The terminal's own transition of an order (submitting, unknown, rejected, cancel requested)."""
         self.orders[order.client_order_id] = order
         self._change.orders.add(order.client_order_id)
+
+    def mark_replacing(self, client_order_id: str, pending: bool) -> None:
+        """A change of this order is in flight (or no longer): its row shows it."""
+        if pending != (client_order_id in self.replacing):
+            if pending:
+                self.replacing.add(client_order_id)
+            else:
+                self.replacing.discard(client_order_id)
+            self._change.orders.add(client_order_id)
 
     def apply(self, event: OrderEvent) -> Order:
         """Merge a venue report; an order the terminal did not know is taken as the venue shows it."""

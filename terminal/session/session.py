@@ -36,6 +36,7 @@ from terminal.venues.base import (
     FillEvent,
     OrderEvent,
     OrderMissingEvent,
+    PositionEvent,
     ProposalEvent,
     Topic,
     Venue,
@@ -304,6 +305,8 @@ class Session(QObject):
             self._on_missing(event)
         elif isinstance(event, BalanceEvent):
             self.account.apply(event)
+        elif isinstance(event, PositionEvent):
+            self.account.set_positions(event)
         elif isinstance(event, ContractEvent):
             previous = self.contracts.contracts.get(event.contract.contract_id)
             self.contracts.apply(event)

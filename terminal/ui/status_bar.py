@@ -1,4 +1,5 @@
-"""The status bar: each stream's state, round trip, clock offset, request-rate headroom, 429 countdown."""
+"""The status bar: each stream's state (or that it is polled), round trip, clock offset, request-rate
+headroom, 429 countdown."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from terminal.session.session import Session
 from terminal.ui import theme
+from terminal.ui.docks.polling import poll_note
 from terminal.venues.base import ConnectionState
 
 STREAM_NAMES = {"public_v1": "trades", "public_v2": "market", "private": "account"}  # HashKey's three links
@@ -58,13 +60,18 @@ class StatusBar(QStatusBar):
                 self.insertPermanentWidget(len(self.streams), label)  # after the other links, before the ping
                 self.streams[name] = label
         # HashKey's three links always show (waiting until they report); any other venue's, once they report.
-        shown = set(status.streams) | (set() if session.venue.capabilities.contracts else set(STREAM_NAMES))
+        capabilities = session.venue.capabilities
+        hashkey_like = not capabilities.contracts and capabilities.poll_interval_s <= 0
+        shown = set(status.streams) | (set(STREAM_NAMES) if hashkey_like else set())
+        polled = poll_note(capabilities)
         for name, label in self.streams.items():
             label.setVisible(name in shown)
             event = status.streams.get(name)
             title = STREAM_NAMES.get(name, name)
             if event is None:
                 _chip(label, f"{title}: -", t.muted)
+            elif event.state is ConnectionState.LIVE and polled:
+                _chip(label, f"{title}: {polled}", t.buy, "Market data and the account are polled, not streamed")
             elif event.state is ConnectionState.LIVE:
                 _chip(label, f"{title}: live", t.buy)
             elif event.state is ConnectionState.RECONNECTING:

@@ -17,6 +17,7 @@ from terminal.session.session import Session
 from terminal.ui import formatting as fmt
 from terminal.ui import theme
 from terminal.ui.docks.base import SessionDock
+from terminal.ui.docks.polling import note_label, poll_note, show_note
 from terminal.ui.table_model import RIGHT, Column, RowTableModel
 from terminal.ui.throttle import Throttle
 from terminal.venues.base import Topic
@@ -94,12 +95,16 @@ class MarketsDock(SessionDock):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
+        self.polled = note_label("marketsPolled")
         layout.addWidget(self.filter)
+        layout.addWidget(self.polled)
         layout.addWidget(self.table)
         self.setWidget(body)
 
     def on_bind(self, session: Session) -> None:
         self.listen(session.market.changed, self._on_market)
+        note = poll_note(session.venue.capabilities)
+        show_note(self.polled, f"Prices {note}, not streamed." if note else "")
         instruments = session.venue.instruments
         grouped = any(i.group for i in instruments.values())
         order = sorted(instruments, key=lambda s: (instruments[s].group, instruments[s].name or s, s))
@@ -121,6 +126,7 @@ class MarketsDock(SessionDock):
         self._changed.clear()
         self._search = {}
         self.model.clear()
+        show_note(self.polled, "")
 
     def on_symbol(self, symbol: str) -> None:
         row = self.model.row_of(symbol)

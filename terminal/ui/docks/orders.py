@@ -1,9 +1,11 @@
-"""Orders: working orders with cancel per row, cancel selected (Delete), cancel all; history; fills.
+"""Orders: working orders with cancel per row, cancel selected (Delete), cancel all, and (a broker that
+changes orders in place) modify; history; fills.
 On a venue that trades contracts (Deriv) the dock shows its contracts and history instead."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.domain.enums import OrderStatus, Side
+from terminal.domain.enums import OrderStatus, OrderType, Side
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Fill, Order
 from terminal.session.order_gate import TicketError
@@ -33,21 +35,25 @@ from terminal.ui import theme
 from terminal.ui.contracts.contracts_view import ContractsView
 from terminal.ui.docks.base import SessionDock
 from terminal.ui.table_model import RIGHT, Column, RowTableModel
+from terminal.ui.ticket.modify_dialog import ModifyOrderDialog
+from terminal.venues.base import amends_orders
 
 Instruments = Callable[[str], Instrument | None]
 CANCEL_TEXT = "Cancel"
+MODIFY_TEXT = "Modify…"
 ORDERS_TITLE = "Orders"
 CONTRACTS_TITLE = "Contracts"
 
 
 class _OrderRow:
-    __slots__ = ("instrument", "order")
+    __slots__ = ("instrument", "order", "replacing")
 
-    def __init__(self, order: Order, instrument: Instrument | None) -> None:
+    def __init__(self, order: Order, instrument: Instrument | None, replacing: bool = False) -> None:
         self.order, self.instrument = order, instrument
+        self.replacing = replacing  # a change of its price or quantity is on its way
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _OrderRow) and other.order == self.order
+        return isinstance(other, _OrderRow) and (other.order, other.replacing) == (self.order, self.replacing)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -70,7 +76,7 @@ def _side(side: Side) -> QColor:
 
 def _status_color(row: _OrderRow) -> QColor | None:
     status = row.order.status
-    if status in (OrderStatus.UNKNOWN, OrderStatus.CANCEL_REQUESTED, OrderStatus.SUBMITTING):
+    if row.replacing or status in (OrderStatus.UNKNOWN, OrderStatus.CANCEL_REQUESTED, OrderStatus.SUBMITTING):
         return theme.current().color("warn")
     if status in (OrderStatus.REJECTED, OrderStatus.MISSING):
         return theme.current().color("sell")
@@ -88,6 +94,11 @@ def _quantity(row: _OrderRow) -> str:
     return f"{fmt.amount(order.amount)} {row.instrument.quote_asset if row.instrument else ''}".strip()
 
 
+def _status(row: _OrderRow) -> str:
+    text = row.order.status.value.replace("_", " ").lower()
+    return f"{text}, modifying…" if row.replacing else text
+
+
 def _reason(row: _OrderRow) -> str:
     return row.order.reject_reason or row.order.cancel_reason
 
@@ -99,7 +110,7 @@ ORDER_COLUMNS: list[Column[_OrderRow]] = [
     Column("Price", _price, RIGHT, mono=True),
     Column("Quantity", _quantity, RIGHT, mono=True),
     Column("Filled", lambda r: fmt.qty(r.order.executed_qty, r.instrument), RIGHT, mono=True),
-    Column("Status", lambda r: r.order.status.value.replace("_", " ").lower(), color=_status_color, tooltip=_reason),
+    Column("Status", _status, color=_status_color, tooltip=_reason),
     Column("Time (UTC)", lambda r: fmt.stamp(r.order.created_ms), mono=True),
     Column("Client id", lambda r: r.order.client_order_id, mono=True),
 ]
@@ -165,6 +176,10 @@ class OrdersDock(SessionDock):
         self.cancel_selected = QPushButton("Cancel selected")
         self.cancel_selected.setToolTip("Cancel the selected open orders (Delete)")
         self.cancel_selected.clicked.connect(self.cancel_selection)
+        self.modify_selected = QPushButton(MODIFY_TEXT)
+        self.modify_selected.setToolTip("Change the price or quantity of the selected open order (double-click)")
+        self.modify_selected.clicked.connect(self.modify_selection)
+        self.modify_selected.hide()  # only where the venue changes orders in place
         self.cancel_symbol = QPushButton("Cancel all: symbol")
         self.cancel_symbol.clicked.connect(lambda: self.ask_cancel_all(self.symbol or None))
         self.cancel_everywhere = QPushButton("Cancel all: everywhere")
@@ -172,7 +187,7 @@ class OrdersDock(SessionDock):
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.cancel_selected, self.cancel_symbol, self.cancel_everywhere):
+        for button in (self.cancel_selected, self.modify_selected, self.cancel_symbol, self.cancel_everywhere):
             buttons.addWidget(button)
         buttons.addStretch(1)
         body = QWidget()
@@ -190,19 +205,32 @@ class OrdersDock(SessionDock):
         delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.open_table)
         delete.activated.connect(self.cancel_selection)
         self._confirm: QMessageBox | None = None
+        self.modify_dialog: ModifyOrderDialog | None = None
         self.confirm_cancel_all = True  # the profile's setting (ConfirmRule.CANCEL_ALL)
         for table, model in ((self.open_table, self.open_model), (self.history_table, self.history_model)):
             table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             table.customContextMenuRequested.connect(lambda point, t=table, m=model: self._context_menu(t, m, point))
-            table.doubleClicked.connect(lambda index, m=model: self._show_history(m, index.row()))
+            table.doubleClicked.connect(lambda index, m=model: self._double_clicked(m, index.row()))
 
     def _context_menu(self, table: QTableView, model: RowTableModel[_OrderRow], point: QPoint) -> None:
         row = table.indexAt(point).row()
         if row < 0:
             return
         menu = QMenu(table)
+        key = model.key_at(row)
+        if model is self.open_model and self.can_modify and isinstance(key, str):
+            menu.addAction(MODIFY_TEXT, lambda: self.modify(key))
         menu.addAction("Show history of this order", lambda: self._show_history(model, row))
         menu.popup(table.viewport().mapToGlobal(point))
+
+    def _double_clicked(self, model: RowTableModel[_OrderRow], row: int) -> None:
+        """A working limit order opens for a change where the venue allows it; any other shows its history."""
+        key = model.key_at(row)
+        found = model.row(key) if isinstance(key, str) else None
+        if model is self.open_model and self.can_modify and found is not None and found.order.type is OrderType.LIMIT:
+            self.modify(found.order.client_order_id)
+            return
+        self._show_history(model, row)
 
     def _show_history(self, model: RowTableModel[_OrderRow], row: int) -> None:
         key = model.key_at(row)
@@ -224,7 +252,8 @@ class OrdersDock(SessionDock):
         self.listen(session.orders.changed, self._on_orders)
         self._rebuild()
         can_trade = session.venue.permissions.can_trade
-        for button in (self.cancel_selected, self.cancel_symbol, self.cancel_everywhere):
+        self.modify_selected.setVisible(amends_orders(session.venue))
+        for button in (self.cancel_selected, self.modify_selected, self.cancel_symbol, self.cancel_everywhere):
             button.setEnabled(can_trade)
             button.setToolTip("" if can_trade else session.venue.permissions.reason)
 
@@ -233,6 +262,9 @@ class OrdersDock(SessionDock):
             model.clear()
         self.message.clear()
         self.contracts_view.set_session(None)
+        self.modify_selected.hide()
+        if self.modify_dialog is not None:
+            self.modify_dialog.reject()
         self.setWindowTitle(ORDERS_TITLE)
         self.stack.setCurrentWidget(self.orders_page)
 
@@ -250,7 +282,12 @@ class OrdersDock(SessionDock):
         self.fills_model.prepend(((f.trade_id, _FillRow(f, self._instrument(f.symbol))) for f in fills), limit=2000)
 
     def _place(self, orders: list[Order]) -> None:
-        working = {o.client_order_id: _OrderRow(o, self._instrument(o.symbol)) for o in orders if o.status.is_working}
+        replacing = self.session.orders.replacing if self.session else set()
+        working = {
+            o.client_order_id: _OrderRow(o, self._instrument(o.symbol), o.client_order_id in replacing)
+            for o in orders
+            if o.status.is_working
+        }
         done = [o for o in orders if not o.status.is_working]
         self.history_model.remove(list(working))
         self.open_model.remove([o.client_order_id for o in done])
@@ -272,6 +309,58 @@ class OrdersDock(SessionDock):
             self.fills_model.prepend(
                 ((f.trade_id, _FillRow(f, self._instrument(f.symbol))) for f in change.fills), limit=2000
             )
+
+    # ---- modifying (a venue that changes orders in place) ------------------------------------------
+
+    @property
+    def can_modify(self) -> bool:
+        return self.session is not None and amends_orders(self.session.venue)
+
+    def modify_selection(self) -> None:
+        """Open the change dialog for the open order selected (the first, when several are)."""
+        rows = sorted(index.row() for index in self.open_table.selectionModel().selectedRows())
+        key = self.open_model.key_at(rows[0]) if rows else None
+        if isinstance(key, str):
+            self.modify(key)
+        else:
+            self.message.setText("Select an open order to modify.")
+
+    def modify(self, client_order_id: str) -> ModifyOrderDialog | None:
+        """Open the change dialog for a working order (without blocking the loop: ``open``)."""
+        session = self.session
+        order = session.orders.get(client_order_id) if session is not None else None
+        if session is None or order is None or not self.can_modify:
+            return None
+        if self.modify_dialog is not None:
+            self.modify_dialog.reject()
+        dialog = ModifyOrderDialog(session, order, self)
+        dialog.requested.connect(self._modify_requested)
+        dialog.finished.connect(lambda _result, d=dialog: self._dialog_closed(d))
+        self.modify_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: ModifyOrderDialog) -> None:
+        if self.modify_dialog is dialog:
+            self.modify_dialog = None
+        dialog.deleteLater()
+
+    def _modify_requested(self, cid: str, price: object, quantity: object, confirmed: object) -> None:
+        session = self.session
+        if session is None:
+            return
+        assert isinstance(confirmed, frozenset)
+        new_price = price if isinstance(price, Decimal) else None
+        new_quantity = quantity if isinstance(quantity, Decimal) else None
+        session.spawn(self._modify_one(session, cid, new_price, new_quantity, confirmed))
+
+    async def _modify_one(
+        self, session: Session, cid: str, price: Decimal | None, quantity: Decimal | None, confirmed: frozenset[str]
+    ) -> None:
+        try:
+            await session.manager.replace(cid, price=price, quantity=quantity, confirmed=confirmed)
+        except TicketError as exc:
+            self.message.setText(f"Cannot modify {cid}: {exc.reason}")
 
     # ---- cancelling ---------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Trades: the public tape of the active symbol, coloured by aggressor side, large trades emphasised.
 
 On a venue whose prices come as ticks (Deriv) it is the tick stream: no size or side, each price
-coloured by whether it rose or fell from the one before.
+coloured by whether it rose or fell from the one before. A venue that is polled (Webull) may publish
+no tape at all: the dock says so instead of waiting for trades.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from terminal.session.session import Session
 from terminal.ui import formatting as fmt
 from terminal.ui import theme
 from terminal.ui.docks.base import SessionDock
+from terminal.ui.docks.polling import poll_note
 from terminal.ui.table_model import RIGHT, Column, RowTableModel
 from terminal.venues.base import Topic
 
@@ -71,6 +73,7 @@ class TradesDock(SessionDock):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.empty = QLabel("No trades yet.")
+        self.empty.setWordWrap(True)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -83,7 +86,7 @@ class TradesDock(SessionDock):
     def on_bind(self, session: Session) -> None:
         self.ticks = session.venue.capabilities.tick_chart
         self.setWindowTitle("Ticks" if self.ticks else "Trades")
-        self.empty.setText("No ticks yet." if self.ticks else "No trades yet.")
+        self.empty.setText(_empty_text(session))
         for column in SIZE_AND_SIDE:
             self.table.setColumnHidden(column, self.ticks)
         self.listen(session.market.changed, self._on_market)
@@ -131,6 +134,17 @@ class TradesDock(SessionDock):
             return 0
         change = tape[index].price - tape[index - 1].price
         return (change > 0) - (change < 0)
+
+
+def _empty_text(session: Session) -> str:
+    """What an empty tape means: none yet, or (a polled venue) none published at all."""
+    capabilities = session.venue.capabilities
+    if capabilities.tick_chart:
+        return "No ticks yet."
+    note = poll_note(capabilities)
+    if note:
+        return f"{capabilities.venue} publishes no public trades here: its prices are {note}, not streamed."
+    return "No trades yet."
 
 
 def _key(trade: PublicTrade) -> str:

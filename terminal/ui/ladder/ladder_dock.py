@@ -24,6 +24,7 @@ from terminal.session.order_store import OrderChange
 from terminal.session.session import Session
 from terminal.ui import theme
 from terminal.ui.docks.base import SessionDock
+from terminal.ui.docks.polling import note_label, poll_note, show_note
 from terminal.ui.ladder.ladder_model import MAX_GROUP, suggest_group
 from terminal.ui.ladder.ladder_view import LadderView
 from terminal.venues.base import Topic
@@ -60,6 +61,7 @@ class LadderDock(SessionDock):
         self.group_spin.setPrefix("Group ")
         self.group_spin.setSuffix(" ticks")
         self.group_spin.setToolTip("Ticks per row: bids round down, asks round up, sizes are summed")
+        self.polled = note_label("ladderPolled")  # the book is polled, not streamed
         self.no_book = QLabel(NO_BOOK)
         self.no_book.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_book.setWordWrap(True)
@@ -71,6 +73,7 @@ class LadderDock(SessionDock):
         viewing = QHBoxLayout()
         viewing.addWidget(self.centre_button)
         viewing.addWidget(self.auto_centre)
+        viewing.addWidget(self.polled)
         viewing.addStretch(1)
         viewing.addWidget(self.group_spin)
         self.page = QWidget()
@@ -137,11 +140,14 @@ class LadderDock(SessionDock):
         self.no_book.setText(_no_book_text(session.venue.capabilities.venue, session.venue.capabilities.contracts))
         permissions = session.venue.permissions
         self._permit(has_book and permissions.can_trade, permissions.reason if has_book else NO_BOOK)
+        note = poll_note(session.venue.capabilities)
+        show_note(self.polled, f"Book {note}" if note else "")
         self.listen(session.market.changed, self._market_changed)
         self.listen(session.orders.changed, self._orders_changed)
 
     def on_unbind(self) -> None:
         self._permit(False, "Not connected")
+        show_note(self.polled, "")
         self.view.clear()
 
     def on_symbol(self, symbol: str) -> None:

@@ -113,3 +113,10 @@ def _parse(text: str, field: str, problems: list[Problem]) -> Decimal | None:
 def _shorten(text: str) -> str:
     text = text.strip()
     return text if len(text) <= 24 else f"{text[:21]}..."
+
+
+def parse_field(text: str, field: str) -> tuple[Decimal | None, str]:
+    """One numeric field as the ticket reads it: its value, or why it is not one (in words)."""
+    problems: list[Problem] = []
+    value = _parse(text, field, problems)
+    return value, problems[0].message if problems else ""

@@ -13,7 +13,7 @@ from decimal import Decimal
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from terminal.domain.confirmation import Origin
 from terminal.domain.decimals import ZERO, DecimalParseError, is_multiple, parse_decimal
@@ -29,6 +29,7 @@ from terminal.ui import theme
 from terminal.ui.ticket.draft import Draft, TicketInput, draft_order
 from terminal.ui.ticket.sizing import SizeQuery, estimate, market_buy_unit_price, percent_size
 from terminal.ui.ticket.ticket_layout import build_ticket, style_ticket
+from terminal.ui.ticket.ticket_preview import OrderPreviewPanel
 from terminal.ui.ticket.ticket_text import (
     Outcome,
     Tone,
@@ -54,6 +55,11 @@ class TicketForm(QWidget):
         super().__init__(parent)
         self.setObjectName("ticketForm")
         self.widgets = w = build_ticket(self)
+        self.preview = OrderPreviewPanel()  # shown only where the venue estimates orders
+        body = w.body.layout()
+        assert isinstance(body, QVBoxLayout)
+        body.insertWidget(body.indexOf(w.estimate) + 1, self.preview)
+        self.checked.connect(self.preview.on_checked)
         self.session: Session | None = None
         self.instrument: Instrument | None = None
         self.draft = Draft(None, ())
@@ -105,6 +111,7 @@ class TicketForm(QWidget):
     def set_session(self, session: Session | None) -> None:
         self.session = session
         self.instrument = None
+        self.preview.set_session(session)
         self._tracked = ""
         self._refused = None
         self._show_status(Outcome(Tone.OK, ""))

@@ -144,7 +144,10 @@ def build_ticket(parent: QWidget) -> TicketWidgets:
     type_combo.setObjectName("orderType")
     tif_combo = QComboBox()
     tif_combo.setObjectName("timeInForce")
-    tif_combo.setToolTip("GTC: good till cancelled · IOC: fill what you can now, cancel the rest · FOK: all or nothing")
+    tif_combo.setToolTip(
+        "GTC: good till cancelled · DAY: until the end of the trading day · "
+        "IOC: fill what you can now, cancel the rest · FOK: all or nothing"
+    )
     price = _field("price")
     size_mode = QWidget()
     mode_layout = QHBoxLayout(size_mode)

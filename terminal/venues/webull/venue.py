@@ -79,7 +79,7 @@ CAPABILITIES = Capabilities(
 )
 
 # The status stream of the polls (account and market data): the UI shows it by this name.
-STREAM = "webull (polled)"
+STREAM = "webull"
 CATEGORY_OF_CURRENCY = {"USD": "US_STOCK", "HKD": "HK_STOCK"}
 DEPTH_LEVELS = 10
 PAGE_SIZE = 100
