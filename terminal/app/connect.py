@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from terminal.app.demo_process import DemoProcess
 from terminal.storage.profiles import Profile
 from terminal.storage.profiles import Venue as VenueKind
-from terminal.storage.secrets import SecretStore
+from terminal.storage.secrets import SecretStore, access_token_key
 from terminal.venues.base import Venue
 from terminal.venues.deriv.endpoints import DEFAULT_WS_URL
 from terminal.venues.deriv.venue import DerivVenue
 from terminal.venues.hashkey.hosts import Deployment, Environment, Hosts, hosts_for
 from terminal.venues.hashkey.signing import Credentials
 from terminal.venues.hashkey.venue import HashKeyVenue
+from terminal.venues.webull.hosts import Environment as WebullEnvironment
+from terminal.venues.webull.hosts import Hosts as WebullHosts
+from terminal.venues.webull.hosts import Region
+from terminal.venues.webull.hosts import hosts_for as webull_hosts_for
+from terminal.venues.webull.venue import WebullVenue
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +44,11 @@ async def connect(
     *,
     secret_override: str | None = None,
     demo_arguments: list[str] | None = None,
+    access_token: str | None = None,
 ) -> Connection:
     """The venue for ``profile`` (not started). For the Demo profile without its own URLs the
-    built-in exchange is started as a child process and its demo user's keys are used."""
+    built-in exchange is started as a child process and its demo user's keys are used. For Webull,
+    ``access_token`` (when given) is sent instead of the token stored in the keyring."""
     if profile.venue is VenueKind.DEMO and profile.custom_hosts is None:
         endpoints = await demo.start(demo_arguments)
         demo_hosts = Hosts(endpoints.rest_url, endpoints.stream_url)
@@ -50,6 +57,8 @@ async def connect(
         return Connection(venue, f"the demo exchange at {demo_hosts.rest_url}")
     if profile.venue is VenueKind.DERIV:
         return _deriv(profile, secrets, secret_override)
+    if profile.venue is VenueKind.WEBULL:
+        return webull_connection(profile, secrets, secret_override, access_token)
     hosts = hosts_of(profile)
     credentials, notice = _credentials(profile, secrets, secret_override)
     return Connection(
@@ -81,3 +90,39 @@ def _deriv(profile: Profile, secrets: SecretStore, override: str | None) -> Conn
             notice = f"No API token for {profile.api_key} in {where}: market data only."
     venue = DerivVenue(url, profile.app_id, token or None)
     return Connection(venue, f"{profile.name} at {url} (app {profile.app_id})", notice)
+
+
+def webull_hosts(profile: Profile) -> WebullHosts:
+    """The profile's endpoint override, or its region's and environment's host; signed with its algorithm."""
+    if profile.rest_url is not None:
+        return WebullHosts(profile.rest_url, algorithm=profile.algorithm.value)
+    known = webull_hosts_for(Region(profile.region.value), WebullEnvironment(profile.environment.value))
+    return replace(known, algorithm=profile.algorithm.value)
+
+
+def webull_secret(profile: Profile, secrets: SecretStore, override: str | None) -> str:
+    """The app secret; ValueError in words without an app key or secret: Webull signs every request,
+    market data included, so there is nothing to show without them."""
+    if not profile.api_key:
+        raise ValueError("this Webull profile has no app key (enter the app key and app secret in Profiles)")
+    secret = override if override is not None else secrets.get(profile.name, profile.api_key)
+    if not secret:
+        where = "the keyring" if secrets.available else "this session"
+        raise ValueError(
+            f"no app secret for Webull app key {profile.api_key[:6]}… in {where}: Webull signs every request, "
+            "so it cannot connect without one (enter it in Profiles)"
+        )
+    return secret
+
+
+def webull_connection(
+    profile: Profile, secrets: SecretStore, override: str | None, access_token: str | None = None
+) -> Connection:
+    """Webull: the app secret from the keyring (or ``override``), the 2FA token given or from the keyring
+    (terminal/app/webull_auth.py); without a token the venue connects read only."""
+    hosts = webull_hosts(profile)
+    secret = webull_secret(profile, secrets, override)
+    token = access_token or secrets.get(profile.name, access_token_key(profile.api_key)) or None
+    venue = WebullVenue(hosts, profile.api_key, secret, token, account_id=profile.account or None)
+    notice = "" if token else "No Webull access token: read only (Get access token… in Profiles to trade)."
+    return Connection(venue, f"{profile.name} at {hosts.api_url}", notice)

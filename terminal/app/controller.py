@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from terminal.app.connect import connect
+from terminal.app.connect import connect, webull_hosts, webull_secret
 from terminal.app.demo_process import DemoProcess, DemoProcessError
 from terminal.app.preferences import Preferences
+from terminal.app.webull_auth import POLL_INTERVAL, TOKEN_TIMEOUT, TokenNeed, check_stored_token
 from terminal.session.frame_clock import FrameClock
 from terminal.session.order_manager import Notice
 from terminal.session.session import Session
@@ -26,8 +28,11 @@ from terminal.storage.profiles import Venue as VenueKind
 from terminal.storage.secrets import SecretStore
 from terminal.ui.dialogs.profiles import ProfileDialog
 from terminal.ui.dialogs.risk import RiskDialog
+from terminal.ui.dialogs.webull_token import WebullTokenDialog
 from terminal.ui.main_window import MainWindow
 from terminal.venues.errors import VenueError
+from terminal.venues.webull.token import TokenClient
+from terminal.venues.webull.transport import WebullTransport
 
 log = logging.getLogger("terminal.app")
 
@@ -69,10 +74,15 @@ class Controller(QObject):
         window.profile_requested.connect(self.request_profile)
         window.edit_profiles_requested.connect(self.edit_profiles)
         window.risk_limits_requested.connect(self.edit_risk_limits)
+        window.account_requested.connect(self.request_account)
         self.demo.outage.connect(self._demo_outage)
         self.demo.restored.connect(self._demo_restored)
         self._dialog: ProfileDialog | None = None
         self._risk_dialog: RiskDialog | None = None
+        # Webull's 2FA: how long the token dialog waits for the user, how often it asks (tests shorten both).
+        self.webull_token_timeout = TOKEN_TIMEOUT
+        self.webull_poll_interval = POLL_INTERVAL
+        self.token_dialog: WebullTokenDialog | None = None  # while a Webull session waits for its token
         # Settings: saved in settings_store (None: defaults, not saved); --theme and --fps win for this run.
         self.preferences = Preferences(window, self.clock, settings_store, store, theme_name=theme, fps=fps)
         window.settings_requested.connect(self.preferences.open_dialog)
@@ -105,13 +115,18 @@ class Controller(QObject):
             self.window.set_profiles(self.profile_names(), profile.name)
             self.window.restore_layout(profile.name)
             self.window.status.session_label.setText(f"Connecting to {profile.name}…")
+            override = self._secret_override if profile is self.extra else None
             try:
+                access_token = (
+                    await self._webull_token(profile, override) if profile.venue is VenueKind.WEBULL else None
+                )
                 connection = await connect(
                     profile,
                     self.secrets,
                     self.demo,
-                    secret_override=self._secret_override if profile is self.extra else None,
+                    secret_override=override,
                     demo_arguments=self._demo_arguments,
+                    access_token=access_token,
                 )
             except (DemoProcessError, VenueError, ValueError) as exc:
                 message = f"Could not open {profile.name}: {exc}"
@@ -141,6 +156,63 @@ class Controller(QObject):
                 session.notice.emit(Notice("warning", problem, "system"))
             self.session_opened.emit(session)
             return ok
+
+    async def _webull_token(self, profile: Profile, override: str | None) -> str | None:
+        """The 2FA access token to open ``profile`` with: a stored NORMAL one silently; else, when the
+        account requires one, the token dialog (non-modal) until the user verifies it in the Webull app.
+        None: connect read only (not required, or the user continued without). Raises ValueError or
+        VenueError in words (no app secret, a refused key)."""
+        secret = webull_secret(profile, self.secrets, override)
+        self.window.status.session_label.setText(f"Checking the Webull access token of {profile.name}…")
+        async with WebullTransport(webull_hosts(profile), profile.api_key, secret) as transport:
+            client = TokenClient(transport)
+            check = await check_stored_token(client, self.secrets, profile.name, profile.api_key)
+            if check.token is not None and check.need is TokenNeed.READY:
+                return check.token.token
+            if check.need is TokenNeed.NOT_REQUIRED:
+                return None
+            log.info("Webull access token needed for %s: %s", profile.name, check.reason)
+            self.window.status.session_label.setText(
+                f"{profile.name}: verify the access token in the Webull app (or continue read-only)…"
+            )
+            dialog = WebullTokenDialog(
+                client,
+                self.secrets,
+                profile.name,
+                profile.api_key,
+                self.window,
+                pending=check.token,
+                timeout=self.webull_token_timeout,
+                interval=self.webull_poll_interval,
+            )
+            self.token_dialog = dialog
+            try:
+                dialog.start()
+                token = await dialog.wait()
+            finally:
+                dialog.shutdown()
+                self.token_dialog = None
+                dialog.deleteLater()
+        self.window.status.session_label.setText(f"Connecting to {profile.name}…")
+        if token is None:
+            log.warning("%s opens read only: no Webull access token", profile.name)
+        return token
+
+    def request_account(self, account_id: str) -> None:
+        """The account picker chose another account of the same key: re-open the session on it (a saved
+        profile remembers it)."""
+        profile = self.profile
+        if profile is None or not account_id or profile.account == account_id:
+            return
+        chosen = replace(profile, account=account_id)
+        if profile is self.extra:
+            self.extra = chosen
+        elif self.book.find(profile.name) is not None:
+            self.book = self.book.update(chosen)
+            self.store.save(self.book)
+        future = asyncio.ensure_future(self.open(chosen))
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
 
     def _open_journal(self, profile: str) -> tuple[Journal | None, str]:
         """The profile's journal, or None and why trading must wait (orders are never sent unjournaled)."""

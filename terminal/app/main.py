@@ -29,10 +29,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--api-key",
-        help=f"API key for --rest-url, or the Deriv account for --deriv-url; its secret (token) is read from "
-        f"${SECRET_VARIABLE}",
+        help=f"API key for --rest-url, the Deriv account for --deriv-url, or the app key for --webull-url; its "
+        f"secret (token, app secret) is read from ${SECRET_VARIABLE}",
     )
     parser.add_argument("--deriv-url", help="attach to a Deriv-protocol WebSocket endpoint (wss://…/websockets/v3)")
+    parser.add_argument(
+        "--webull-url", help="attach to a Webull-compatible HTTP API host (https://host[:port]; needs --api-key)"
+    )
+    parser.add_argument("--webull-account", metavar="ID", help="the Webull account to trade (default: the first)")
     parser.add_argument("--deriv-app-id", type=int, default=1089, help="the Deriv app id (default 1089, for testing)")
     parser.add_argument(
         "--fps", type=int, help=f"frame-rate cap of the display, {FPS_MIN}-{FPS_MAX} (default: Settings, else 60)"
@@ -45,8 +49,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--rest-url and --stream-url go together")
     if args.deriv_url and args.rest_url:
         parser.error("--deriv-url and --rest-url cannot go together")
-    if args.api_key and not (args.rest_url or args.deriv_url):
-        parser.error("--api-key needs --rest-url and --stream-url, or --deriv-url")
+    if sum(bool(url) for url in (args.rest_url, args.deriv_url, args.webull_url)) > 1:
+        parser.error("--rest-url, --deriv-url and --webull-url cannot go together")
+    if args.api_key and not (args.rest_url or args.deriv_url or args.webull_url):
+        parser.error("--api-key needs --rest-url and --stream-url, --deriv-url or --webull-url")
+    if args.webull_url and not args.api_key:
+        parser.error("--webull-url needs --api-key (the app key; its secret in $TERMINAL_API_SECRET)")
+    if args.webull_account and not args.webull_url:
+        parser.error("--webull-account needs --webull-url")
     if args.fps is not None and not FPS_MIN <= args.fps <= FPS_MAX:
         parser.error(f"--fps must be from {FPS_MIN} to {FPS_MAX}")
     if args.exit_after is not None and args.exit_after <= 0:

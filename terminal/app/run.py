@@ -34,6 +34,14 @@ COMMAND_LINE_PROFILE = "Command line"
 
 
 def _command_line_profile(args: argparse.Namespace) -> Profile | None:
+    if getattr(args, "webull_url", None):
+        return Profile(
+            name=COMMAND_LINE_PROFILE,
+            venue=VenueKind.WEBULL,
+            rest_url=args.webull_url,
+            api_key=args.api_key or "",
+            account=getattr(args, "webull_account", None) or "",
+        )
     if args.deriv_url:
         return Profile(
             name=COMMAND_LINE_PROFILE,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from terminal.storage.profile_model import Deployment, Environment, Profile, ProfileError, Venue, name_key
+from terminal.storage.profile_model import Deployment, Environment, Profile, ProfileError, Region, Venue, name_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +116,11 @@ def _duplicate(name: str, existing: str) -> str:
 
 
 def default_book() -> ProfileBook:
-    """What a first start offers: the demo exchange, the four HashKey hosts and Deriv, without keys or tokens.
+    """What a first start offers: the demo exchange, the four HashKey hosts, Deriv and Webull (Hong Kong
+    and US production), without keys or tokens.
 
     Deriv without a token shows its public market data (symbols, ticks, candles) with the public app id.
+    Webull signs every request: its profiles connect once an app key and secret are entered.
     """
     hashkey = [
         (f"HashKey {region} {environment.value}", deployment, environment)
@@ -128,4 +130,8 @@ def default_book() -> ProfileBook:
     profiles = [Profile("Demo", Venue.DEMO)]
     profiles += [Profile(name, Venue.HASHKEY, deployment, environment) for name, deployment, environment in hashkey]
     profiles.append(Profile("Deriv", Venue.DERIV))
+    profiles += [
+        Profile(f"Webull {region.name}", Venue.WEBULL, environment=Environment.PRODUCTION, region=region)
+        for region in (Region.HK, Region.US)
+    ]
     return ProfileBook(tuple(profiles))

@@ -2,7 +2,7 @@
 
 Decoding is forgiving per profile (a bad one is skipped with a sentence) and strict per document.
 Fields added later within version 1 are optional: an older file without them reads as the defaults
-(the risk "actions" and "cancel_on_disconnect_s").
+(the risk "actions" and "cancel_on_disconnect_s"; Webull's "region", "algorithm" and "account").
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from terminal.storage.profile_model import (
     JsonValue,
     Profile,
     ProfileError,
+    Region,
+    SignatureAlgorithm,
     name_key,
 )
 
@@ -73,6 +75,9 @@ def encode_profile(profile: Profile) -> dict[str, JsonValue]:
         "api_key": profile.api_key,
         "recv_window": profile.recv_window,
         "app_id": profile.app_id,
+        "region": profile.region.value,
+        "algorithm": profile.algorithm.value,
+        "account": profile.account,
         "risk": {
             "max_order_notional": _plain(risk.max_order_notional),
             "max_quantity_per_symbol": {
@@ -168,6 +173,9 @@ def decode_profile(raw: object) -> Profile:
         api_key=_text(raw, "api_key", ""),
         recv_window=_whole(raw, "recv_window", DEFAULT_RECV_WINDOW_MS),
         app_id=_whole(raw, "app_id", DERIV_DEFAULT_APP_ID),
+        region=raw.get("region", Region.HK),
+        algorithm=raw.get("algorithm", SignatureAlgorithm.HMAC_SHA256),
+        account=_text(raw, "account", ""),
         risk=_decode_risk(risk),
         ui=ui,
     )

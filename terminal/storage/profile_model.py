@@ -37,11 +37,12 @@ class ProfileError(ValueError):
 
 
 class Venue(StrEnum):
-    """Venues a profile can point at; Webull and Longbridge join as members when they exist."""
+    """Venues a profile can point at; Longbridge joins as a member when it exists."""
 
     DEMO = "demo"  # the built-in exchange, started by the app
     HASHKEY = "hashkey"
     DERIV = "deriv"  # Deriv's WebSocket API: contracts, no order book
+    WEBULL = "webull"  # Webull's HTTP OpenAPI: stocks, every request signed, a 2FA access token to trade
 
 
 class Deployment(StrEnum):
@@ -54,6 +55,20 @@ class Deployment(StrEnum):
 class Environment(StrEnum):
     SANDBOX = "sandbox"
     PRODUCTION = "production"
+
+
+class Region(StrEnum):
+    """Webull regions (same values as terminal/venues/webull/hosts.py, which storage may not import)."""
+
+    HK = "hk"  # Webull Securities (Hong Kong): the 2FA access token is mandatory
+    US = "us"
+
+
+class SignatureAlgorithm(StrEnum):
+    """How Webull requests are signed (terminal/venues/webull/signing.py; SHA256 is the current SDK's)."""
+
+    HMAC_SHA256 = "HMAC-SHA256"
+    HMAC_SHA1 = "HMAC-SHA1"
 
 
 def _enum_value(kind: type[_E], value: object, what: str) -> _E:
@@ -105,6 +120,14 @@ def _check_url(value: object, schemes: tuple[str, ...], what: str) -> str:
     return text
 
 
+def _check_bare_host(url: str) -> str:
+    """Webull signs the path as the server sees it, so its endpoint may not carry one of its own."""
+    parts = urlsplit(url)
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ProfileError(f"The Webull endpoint {url!r} must be a bare host, without a path (https://host[:port])")
+    return url
+
+
 def _json_copy(value: object, where: str, depth: int = 0) -> JsonValue:
     """A fresh copy of a JSON-compatible value (tuples become lists); anything else is refused."""
     if depth > 64:
@@ -142,6 +165,11 @@ class Profile:
     ``api_key`` names the token (the account's login ID, e.g. VRTC1234567) whose value is in the
     keyring. ``ui`` holds per-profile UI preferences as JSON values; treat it as read-only and use
     ``with_ui`` to change it.
+
+    A Webull profile picks its API host by ``region`` and ``environment``; ``rest_url`` alone (a
+    bare host, no path) replaces it. ``api_key`` is the app key, ``algorithm`` what requests are
+    signed with, ``account`` the Webull account ID to trade (empty: the first the key sees). The
+    app secret and the 2FA access token are in the keyring (secrets.py, ``access_token_key``).
     """
 
     name: str
@@ -153,6 +181,9 @@ class Profile:
     api_key: str = ""
     recv_window: int = DEFAULT_RECV_WINDOW_MS
     app_id: int = DERIV_DEFAULT_APP_ID
+    region: Region = Region.HK
+    algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256
+    account: str = ""
     risk: RiskLimits = field(default_factory=RiskLimits)
     ui: Mapping[str, JsonValue] = field(default_factory=dict)
 
@@ -161,14 +192,23 @@ class Profile:
         object.__setattr__(self, "venue", _enum_value(Venue, self.venue, "The venue"))
         object.__setattr__(self, "deployment", _enum_value(Deployment, self.deployment, "The deployment"))
         object.__setattr__(self, "environment", _enum_value(Environment, self.environment, "The environment"))
+        object.__setattr__(self, "region", _enum_value(Region, self.region, "The region"))
+        object.__setattr__(
+            self, "algorithm", _enum_value(SignatureAlgorithm, self.algorithm, "The signature algorithm")
+        )
         if self.venue is Venue.DERIV:
             if self.rest_url is not None:
                 raise ProfileError("A Deriv profile has no REST URL: Deriv speaks only WebSocket")
             if self.stream_url is not None:
                 _check_url(self.stream_url, ("ws", "wss"), "The WebSocket endpoint")
+        elif self.venue is Venue.WEBULL:
+            if self.stream_url is not None:
+                raise ProfileError("A Webull profile has no stream URL: set the API endpoint alone")
+            if self.rest_url is not None:
+                _check_bare_host(_check_url(self.rest_url, ("http", "https"), "The Webull endpoint"))
         elif (self.rest_url is None) != (self.stream_url is None):
             raise ProfileError("Set both the REST URL and the stream URL, or neither")
-        if self.rest_url is not None:
+        elif self.rest_url is not None:
             _check_url(self.rest_url, ("http", "https"), "The REST URL")
             _check_url(self.stream_url, ("ws", "wss"), "The stream URL")
         app_id = self.app_id
@@ -181,6 +221,12 @@ class Profile:
             # The keyring entry is "<profile>/<key ID>" (secrets.py): a slash or space would make it ambiguous.
             if "/" in self.api_key or any(character.isspace() for character in self.api_key):
                 raise ProfileError("The API key ID may not contain a slash or a space")
+        if not isinstance(self.account, str):
+            raise ProfileError(f"The account ID must be text, not {type(self.account).__name__}")
+        if self.account:
+            _check_text(self.account, "The account ID", MAX_KEY_LENGTH)
+            if any(character.isspace() for character in self.account):
+                raise ProfileError("The account ID may not contain a space")
         window = self.recv_window
         if isinstance(window, bool) or not isinstance(window, int):
             raise ProfileError(f"recv_window must be a whole number of milliseconds, not {window!r}")

@@ -17,6 +17,8 @@ from terminal.storage.profile_model import (
     JsonValue,
     Profile,
     ProfileError,
+    Region,
+    SignatureAlgorithm,
     Venue,
 )
 from terminal.storage.profile_store import ProfileStore
@@ -33,10 +35,12 @@ __all__ = [
     "ProfileBook",
     "ProfileError",
     "ProfileStore",
+    "Region",
     "RiskAction",
     "RiskLimit",
     "RiskLimits",
     "RiskLimitsError",
+    "SignatureAlgorithm",
     "Venue",
     "default_book",
 ]

@@ -34,6 +34,19 @@ def keyring_username(profile: str, key: str) -> str:
     return f"{profile}/{key}"
 
 
+ACCESS_TOKEN_SUFFIX = "#token"
+
+
+def access_token_key(key: str) -> str:
+    """The key under which a venue's access token is kept next to the secret of API key ``key``.
+
+    Webull: the app secret is kept under (profile, app key), the 2FA access token under
+    (profile, "<app key>#token"): the keyring entry "<profile>/<app key>#token". Renaming a profile
+    moves both (terminal/ui/dialogs/profiles.py).
+    """
+    return f"{key}{ACCESS_TOKEN_SUFFIX}"
+
+
 class SecretStore:
     """Secrets by (profile name, key): ``key`` is the API key ID, or a token's name for venues that use tokens.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal import __version__
+from terminal.domain.securities import BrokerageAccount
 from terminal.session.contract_store import ContractChange
 from terminal.session.order_manager import Notice
 from terminal.session.session import Session
@@ -42,6 +45,10 @@ from terminal.ui.toast import Toasts
 from terminal.ui.trading_actions import TradingActions
 from terminal.ui.trading_keys import TradingKeys
 from terminal.ui.welcome import WelcomePanel
+from terminal.venues.base import AmendingVenue, amends_orders
+from terminal.venues.errors import VenueError
+
+log = logging.getLogger("terminal.ui")
 
 LAYOUT_VERSION = 2  # bump when docks change so that an old saved layout is not applied
 DEFAULT_SYMBOL = "BTCUSDT"
@@ -53,6 +60,7 @@ class MainWindow(QMainWindow):
     risk_limits_requested = Signal()
     settings_requested = Signal()
     theme_requested = Signal(str)  # View > Theme: the app applies and saves it (as Settings does)
+    account_requested = Signal(str)  # the account picker chose another account of the key (Webull)
 
     def __init__(self, settings_file: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +189,14 @@ class MainWindow(QMainWindow):
         self.account_label = QLabel()  # who a token-based venue (Deriv) is authorized as, and what it may do
         self.account_label.setObjectName("accountLabel")
         bar.addWidget(self.account_label)
+        # A broker key that serves several accounts (Webull): pick the one this session trades.
+        self.account_picker = QComboBox()
+        self.account_picker.setObjectName("accountPicker")
+        self.account_picker.setToolTip("The account of this key the session trades; choosing another re-opens it")
+        self.account_picker.activated.connect(self._account_picked)
+        self._account_picker_action = bar.addWidget(self.account_picker)
+        self._account_picker_action.setVisible(False)
+        self._accounts_task: asyncio.Task[None] | None = None
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -313,6 +329,7 @@ class MainWindow(QMainWindow):
         self.status.bind(session)
         self.rate_banner.bind(session)
         self._show_account()
+        self._show_brokerage_accounts(session)
         if session is not None:
             session.notice.connect(self._on_notice)
             session.contracts.changed.connect(self._on_contracts)
@@ -340,6 +357,49 @@ class MainWindow(QMainWindow):
         others = ", ".join(account.other_accounts)
         self.account_label.setToolTip(f"Other accounts of this login: {others}" if others else "")
 
+    def _show_brokerage_accounts(self, session: Session | None) -> None:
+        """For a venue whose key serves several accounts: the picker, filled from ``venue.accounts()``."""
+        if self._accounts_task is not None:
+            self._accounts_task.cancel()
+            self._accounts_task = None
+        self.account_picker.clear()
+        self._account_picker_action.setVisible(False)
+        if session is None or not amends_orders(session.venue):
+            return
+        self._accounts_task = asyncio.ensure_future(self._load_accounts(session, session.venue))
+
+    async def _load_accounts(self, session: Session, venue: AmendingVenue) -> None:
+        try:
+            accounts = await venue.accounts()
+        except VenueError as exc:
+            if self.session is session:
+                self.account_label.setText(f"  Accounts unavailable: {exc.message}")
+            return
+        if self.session is not session:
+            return
+        self.account_picker.clear()
+        for account in accounts:
+            self.account_picker.addItem(account_text(account), account.account_id)
+        index = self.account_picker.findData(venue.account_id)
+        if index >= 0:
+            self.account_picker.setCurrentIndex(index)
+        self._account_picker_action.setVisible(len(accounts) > 0)
+        chosen = next((a for a in accounts if a.account_id == venue.account_id), None)
+        permissions = venue.permissions
+        trading = "" if permissions.can_trade else f" (read only: {permissions.reason})"
+        label = account_line(chosen) if chosen is not None else (venue.account_id or "")
+        self.account_label.setText(f"  Account {label}{trading}" if label else "")
+        self.account_label.setToolTip(account_text(chosen) if chosen is not None else "")
+
+    def _account_picked(self, index: int) -> None:
+        session = self.session
+        chosen = self.account_picker.itemData(index)
+        if session is None or not isinstance(chosen, str) or not amends_orders(session.venue):
+            return
+        if chosen != session.venue.account_id:
+            log.info("account %s chosen; re-opening the session on it", chosen)
+            self.account_requested.emit(chosen)
+
     def _wire(self) -> None:
         self.ladder.price_picked.connect(self.ticket.set_price_and_side)
         self.ladder.order_requested.connect(self.actions_.one_click_order)
@@ -359,3 +419,13 @@ class MainWindow(QMainWindow):
 
     def dock_by_name(self, name: str) -> QDockWidget | None:
         return next((d for d in self.docks if d.objectName() == name), None)
+
+
+def account_text(account: BrokerageAccount) -> str:
+    """ "ACC-US-CASH-0001 · CASH · USD" (its label, when it has one, instead of the ID)."""
+    return account.describe()
+
+
+def account_line(account: BrokerageAccount) -> str:
+    """ "ACC-US-CASH-0001 · CASH · USD": the ID the venue knows it by, its kind and currency."""
+    return " · ".join(part for part in (account.account_id, account.kind, account.currency) if part)

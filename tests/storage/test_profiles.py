@@ -19,10 +19,12 @@ from terminal.storage.profiles import (
     ProfileBook,
     ProfileError,
     ProfileStore,
+    Region,
     RiskAction,
     RiskLimit,
     RiskLimits,
     RiskLimitsError,
+    SignatureAlgorithm,
     Venue,
     default_book,
 )
@@ -83,11 +85,20 @@ def profiles(draw: st.DrawFn) -> Profile:
         venue=venue,
         deployment=draw(st.sampled_from(Deployment)),
         environment=draw(st.sampled_from(Environment)),
-        rest_url=draw(urls(("http", "https"))) if custom and venue is not Venue.DERIV else None,
-        stream_url=draw(urls(("ws", "wss"))) if custom else None,
+        rest_url=(
+            None
+            if not custom or venue is Venue.DERIV
+            else f"{draw(st.sampled_from(('http', 'https')))}://{draw(hosts)}{draw(ports)}"
+            if venue is Venue.WEBULL
+            else draw(urls(("http", "https")))
+        ),
+        stream_url=draw(urls(("ws", "wss"))) if custom and venue is not Venue.WEBULL else None,
         api_key=draw(st.text("abcdefABCDEF0123456789-_", max_size=40)),
         recv_window=draw(st.integers(1, 60_000)),
         app_id=draw(st.integers(1, 2**31 - 1)),
+        region=draw(st.sampled_from(Region)),
+        algorithm=draw(st.sampled_from(SignatureAlgorithm)),
+        account=draw(st.text("ACEGHKMNRSU-0123456789", max_size=24)),
         risk=draw(risks),
         ui=draw(st.dictionaries(st.text(max_size=10), json_values, max_size=4)),
     )
@@ -133,6 +144,8 @@ def test_defaults_offer_the_demo_the_four_hashkey_hosts_and_deriv_without_keys()
         "HashKey Global sandbox",
         "HashKey Global production",
         "Deriv",
+        "Webull HK",
+        "Webull US",
     )
     assert book.get("Demo").venue is Venue.DEMO
     deriv = book.get("Deriv")

@@ -1,7 +1,8 @@
 """Edit profiles: venue, hosts, API key ID or Deriv account (saved in the profile file), secrets (keyring only).
 
 "Test connection" asks the venue what the key or token may do; "Log in with Deriv…" runs Deriv's OAuth
-over a loopback redirect and keeps the received tokens in the keyring.
+over a loopback redirect and keeps the received tokens in the keyring. For Webull, Test connection lists
+the app key's accounts and "Get access token…" runs the 2FA verification (webull_token.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal.domain.securities import BrokerageAccount
 from terminal.storage.profile_model import MAX_APP_ID
 from terminal.storage.profiles import (
     Deployment,
@@ -38,10 +40,13 @@ from terminal.storage.profiles import (
     ProfileBook,
     ProfileError,
     ProfileStore,
+    Region,
+    SignatureAlgorithm,
 )
 from terminal.storage.profiles import Venue as VenueKind
-from terminal.storage.secrets import SecretStore
+from terminal.storage.secrets import SecretStore, access_token_key
 from terminal.ui import theme
+from terminal.ui.dialogs.webull_token import POLL_INTERVAL, TOKEN_TIMEOUT, WebullTokenDialog
 from terminal.venues.deriv.endpoints import DEFAULT_APP_ID, DEFAULT_WS_URL
 from terminal.venues.deriv.oauth import DEFAULT_PATH, LoopbackReceiver, OAuthAccount, is_login_id, is_token, login_url
 from terminal.venues.deriv.venue import DerivVenue
@@ -51,10 +56,24 @@ from terminal.venues.hashkey.hosts import Environment as HostEnvironment
 from terminal.venues.hashkey.hosts import Hosts, hosts_for
 from terminal.venues.hashkey.signing import Credentials
 from terminal.venues.hashkey.venue import HashKeyVenue
+from terminal.venues.webull.hosts import Environment as WebullEnvironment
+from terminal.venues.webull.hosts import Hosts as WebullHosts
+from terminal.venues.webull.hosts import Region as WebullRegion
+from terminal.venues.webull.hosts import hosts_for as webull_hosts_for
+from terminal.venues.webull.token import TokenClient, TokenStatus
+from terminal.venues.webull.transport import WebullTransport
+from terminal.venues.webull.venue import WebullVenue
 
 log = logging.getLogger("terminal.ui.profiles")
 
-VENUES = {"Demo exchange (built in)": VenueKind.DEMO, "HashKey": VenueKind.HASHKEY, "Deriv": VenueKind.DERIV}
+VENUES = {
+    "Demo exchange (built in)": VenueKind.DEMO,
+    "HashKey": VenueKind.HASHKEY,
+    "Deriv": VenueKind.DERIV,
+    "Webull": VenueKind.WEBULL,
+}
+REGIONS = {"Hong Kong (hk)": Region.HK, "United States (us)": Region.US}
+ALGORITHMS = {"HMAC-SHA256": SignatureAlgorithm.HMAC_SHA256, "HMAC-SHA1": SignatureAlgorithm.HMAC_SHA1}
 DEPLOYMENTS = {"MENA (pro)": Deployment.PRO, "Global (glb)": Deployment.GLOBAL}
 ENVIRONMENTS = {"Sandbox": Environment.SANDBOX, "Production": Environment.PRODUCTION}
 DERIV_OAUTH_PORT = 8765  # the default loopback port of the redirect URL registered with the user's Deriv app
@@ -125,6 +144,7 @@ class ProfileDialog(QDialog):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.toggled
             signal.connect(self._enable)
         self._build_deriv_widgets()
+        self._build_webull_widgets()
         form = QFormLayout()
         self.form = form
         form.addRow("Name", self.name)
@@ -142,6 +162,11 @@ class ProfileDialog(QDialog):
         form.addRow("Account (login ID)", self.deriv_account)
         form.addRow("API token", self.deriv_token)
         form.addRow("OAuth redirect port", self.deriv_oauth_row)
+        form.addRow("Region", self.webull_region)
+        form.addRow("Signature", self.webull_algorithm)
+        form.addRow("Account", self.webull_account)
+        form.addRow("Endpoint override", self.webull_endpoint)
+        form.addRow("Access token", self.webull_token_row)
         self.keyring_note = QLabel(
             "Secrets are kept in the system keyring."
             if secrets.available
@@ -214,18 +239,17 @@ class ProfileDialog(QDialog):
         self.secret.setPlaceholderText("stored (leave blank to keep)" if stored else "")
         self.recv_window.setValue(profile.recv_window)
         self._show_deriv(profile)
+        self._show_webull(profile)
         self._enable()
 
     def _enable(self) -> None:
         deriv = self._is_deriv()
+        webull = self._is_webull()
         hashkey_rows: tuple[QWidget, ...] = (
             self.deployment,
-            self.environment,
             self.custom,
             self.rest_url,
             self.stream_url,
-            self.api_key,
-            self.secret,
             self.recv_window,
         )
         deriv_rows: tuple[QWidget, ...] = (
@@ -235,14 +259,34 @@ class ProfileDialog(QDialog):
             self.deriv_token,
             self.deriv_oauth_row,
         )
+        webull_rows: tuple[QWidget, ...] = (
+            self.webull_region,
+            self.webull_algorithm,
+            self.webull_account,
+            self.webull_endpoint,
+            self.webull_token_row,
+        )
         for widget in hashkey_rows:
+            self.form.setRowVisible(widget, not deriv and not webull)
+        for widget in (self.environment, self.api_key, self.secret):
             self.form.setRowVisible(widget, not deriv)
         for widget in deriv_rows:
             self.form.setRowVisible(widget, deriv)
+        for widget in webull_rows:
+            self.form.setRowVisible(widget, webull)
+        for widget, hashkey_label, webull_label in (
+            (self.api_key, "API key", "App key"),
+            (self.secret, "API secret", "App secret"),
+        ):
+            label = self.form.labelForField(widget)
+            if isinstance(label, QLabel):
+                label.setText(webull_label if webull else hashkey_label)
         hashkey = VENUES[self.venue.currentText()] is VenueKind.HASHKEY
         custom = self.custom.isChecked()
         self.deployment.setEnabled(hashkey and not custom)
-        self.environment.setEnabled(hashkey and not custom)
+        self.environment.setEnabled((hashkey and not custom) or webull)
+        if webull:
+            self._show_webull_placeholder()
         self.rest_url.setEnabled(custom)
         self.stream_url.setEnabled(custom)
 
@@ -286,6 +330,19 @@ class ProfileDialog(QDialog):
                 stream_url=self.deriv_endpoint.text().strip() or None,
                 api_key=account,
                 app_id=self.deriv_app_id.value(),
+            )
+        if self._is_webull():
+            return replace(
+                current,
+                name=self.name.text().strip(),
+                venue=VenueKind.WEBULL,
+                region=REGIONS[self.webull_region.currentText()],
+                environment=ENVIRONMENTS[self.environment.currentText()],
+                algorithm=ALGORITHMS[self.webull_algorithm.currentText()],
+                rest_url=self.webull_endpoint.text().strip() or None,
+                stream_url=None,
+                api_key=self.api_key.text().strip(),
+                account=self._webull_account_id(),
             )
         custom = self.custom.isChecked()
         return replace(
@@ -346,6 +403,9 @@ class ProfileDialog(QDialog):
             return
         if profile.venue is VenueKind.DERIV:
             self._test_deriv(profile)
+            return
+        if profile.venue is VenueKind.WEBULL:
+            self._test_webull(profile)
             return
         if profile.venue is VenueKind.DEMO and profile.custom_hosts is None:
             self.outcome.setText("The built-in demo exchange uses its own demo keys: nothing to test.")
@@ -581,6 +641,200 @@ class ProfileDialog(QDialog):
         self._cancel_login()  # closing the dialog ends the wait and frees the port
         super().hideEvent(event)
 
+    # ---- Webull -------------------------------------------------------------------------------
+
+    def _build_webull_widgets(self) -> None:
+        self.webull_region = QComboBox()
+        self.webull_region.setObjectName("webullRegion")
+        self.webull_region.addItems(list(REGIONS))
+        self.webull_algorithm = QComboBox()
+        self.webull_algorithm.setObjectName("webullAlgorithm")
+        self.webull_algorithm.addItems(list(ALGORITHMS))
+        self.webull_account = QComboBox()  # filled by Test connection with the app key's accounts
+        self.webull_account.setObjectName("webullAccount")
+        self.webull_account.setEditable(True)
+        self.webull_account.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.webull_account.setFont(theme.mono_font())
+        line = self.webull_account.lineEdit()
+        if line is not None:
+            line.setPlaceholderText("the first account of the key (Test connection lists them)")
+        self.webull_endpoint = QLineEdit()
+        self.webull_endpoint.setObjectName("webullEndpoint")
+        self.webull_get_token = QPushButton("Get access token…")
+        self.webull_get_token.setObjectName("webullGetToken")
+        self.webull_get_token.clicked.connect(self._get_token)
+        self.webull_token_state = QLabel()
+        self.webull_token_state.setObjectName("webullTokenState")
+        self.webull_token_row = QWidget()
+        row = QHBoxLayout(self.webull_token_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.webull_get_token)
+        row.addWidget(self.webull_token_state, 1)
+        self.webull_region.currentIndexChanged.connect(self._show_webull_placeholder)
+        self.environment.currentIndexChanged.connect(self._show_webull_placeholder)
+        self.token_timeout = TOKEN_TIMEOUT  # the 2FA wait and its polling (tests shorten both)
+        self.token_interval = POLL_INTERVAL
+        self.token_dialog: WebullTokenDialog | None = None
+        self._token_task: asyncio.Task[None] | None = None
+
+    def _is_webull(self) -> bool:
+        return VENUES[self.venue.currentText()] is VenueKind.WEBULL
+
+    def _webull_account_id(self) -> str:
+        index = self.webull_account.currentIndex()
+        text = self.webull_account.currentText().strip()
+        data = self.webull_account.itemData(index) if index >= 0 else None
+        if isinstance(data, str) and text == self.webull_account.itemText(index):
+            return data  # a listed account shows as "ACC… · CASH · USD"; the profile keeps its ID
+        return text
+
+    def _show_webull_placeholder(self) -> None:
+        hosts = webull_hosts_for(
+            WebullRegion(REGIONS[self.webull_region.currentText()].value),
+            WebullEnvironment(ENVIRONMENTS[self.environment.currentText()].value),
+        )
+        self.webull_endpoint.setPlaceholderText(f"{hosts.api_url} (leave blank), or https://host:port")
+
+    def _show_webull(self, profile: Profile) -> None:
+        webull = profile.venue is VenueKind.WEBULL
+        self.webull_region.setCurrentText(_label(REGIONS, profile.region))
+        self.webull_algorithm.setCurrentText(_label(ALGORITHMS, profile.algorithm))
+        self.webull_endpoint.setText((profile.rest_url or "") if webull else "")
+        self.webull_account.clear()
+        self.webull_account.setCurrentText(profile.account if webull else "")
+        self._show_webull_token_state(profile.api_key if webull else "")
+
+    def _show_webull_token_state(self, app_key: str) -> None:
+        stored = bool(app_key and self._editing) and self._secrets.get(self._editing, access_token_key(app_key))
+        self.webull_token_state.setText("a token is stored" if stored else "none stored")
+
+    def _webull_setup(self, profile: Profile) -> tuple[WebullHosts, str] | None:
+        """The hosts and app secret to test or verify with; None (with the reason shown) when incomplete."""
+        secret = self.secret.text() or (self._secrets.get(self._editing, profile.api_key) if profile.api_key else None)
+        if not profile.api_key or not secret:
+            self.outcome.setText("Enter the app key and its app secret first: Webull signs every request.")
+            return None
+        try:
+            return _webull_hosts(profile), secret
+        except ValueError as exc:
+            self.problem.setText(str(exc))
+            return None
+
+    def _test_webull(self, profile: Profile) -> None:
+        setup = self._webull_setup(profile)
+        if setup is None:
+            return
+        hosts, secret = setup
+        token = self._secrets.get(self._editing, access_token_key(profile.api_key))
+        self.outcome.setText(f"Testing {hosts.api_url}…")
+        self.test.setEnabled(False)
+        task = asyncio.ensure_future(self._run_webull_test(hosts, profile, secret, token))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_webull_test(self, hosts: WebullHosts, profile: Profile, secret: str, token: str | None) -> None:
+        venue = WebullVenue(hosts, profile.api_key, secret, token)
+        try:
+            tokens = TokenClient(venue.transport)
+            required = await tokens.required()  # a signed request: the key and secret are right
+            state = "not required by this account"
+            if token is not None:
+                status = (await tokens.check(token)).status
+                state = "active" if status is TokenStatus.NORMAL else f"{status.value.lower()} (Get access token…)"
+                if status is not TokenStatus.NORMAL:
+                    venue.transport.set_access_token(None)
+            elif required:
+                state = "required but none stored (Get access token… to list accounts and trade)"
+            if required and (token is None or venue.transport.access_token is None):
+                self.outcome.setText(f"Connected: the app key and secret are right. Access token: {state}.")
+                return
+            accounts = await venue.accounts()
+        except VenueError as exc:
+            self.outcome.setText(f"Failed: {exc.message}")
+            return
+        except Exception as exc:  # any other failure is still said in words, never as a traceback
+            log.warning("testing Webull at %s failed: %r", hosts.api_url, exc)
+            self.outcome.setText(f"Failed: {exc or type(exc).__name__}")
+            return
+        finally:
+            with contextlib.suppress(Exception):
+                await venue.transport.aclose()
+            self.test.setEnabled(True)
+        self._fill_webull_accounts(accounts, profile.account)
+        listed = "; ".join(_account_text(account) for account in accounts) or "none"
+        self.outcome.setText(f"Connected. Accounts: {listed}. Access token: {state}.")
+
+    def _fill_webull_accounts(self, accounts: list[BrokerageAccount], chosen: str) -> None:
+        self.webull_account.clear()
+        for account in accounts:
+            self.webull_account.addItem(_account_text(account), account.account_id)
+        index = self.webull_account.findData(chosen) if chosen else (0 if accounts else -1)
+        if index >= 0:
+            self.webull_account.setCurrentIndex(index)
+        else:
+            self.webull_account.setCurrentText(chosen)
+
+    def _get_token(self) -> None:
+        if self._token_task is not None and not self._token_task.done():
+            if self.token_dialog is not None:
+                self.token_dialog.show()
+                self.token_dialog.raise_()
+            return
+        try:
+            profile = self._profile_from_form()
+        except (ProfileError, ValueError) as exc:
+            self.problem.setText(str(exc))
+            return
+        setup = self._webull_setup(profile)
+        if setup is None:
+            return
+        hosts, secret = setup
+        self.problem.clear()
+        self._token_task = asyncio.ensure_future(self._run_get_token(hosts, profile.api_key, secret))
+
+    async def _run_get_token(self, hosts: WebullHosts, app_key: str, secret: str) -> None:
+        profile = self._editing
+        key = access_token_key(app_key)
+        try:
+            async with WebullTransport(hosts, app_key, secret) as transport:
+                client = TokenClient(transport)
+                stored = self._secrets.get(profile, key)
+                pending = None
+                if stored:
+                    checked = await client.check(stored)
+                    if checked.status is TokenStatus.NORMAL:
+                        self.outcome.setText("The stored access token is active: nothing to do.")
+                        return
+                    if checked.status is TokenStatus.PENDING:
+                        pending = checked
+                    else:
+                        self._secrets.delete(profile, key)
+                dialog = WebullTokenDialog(
+                    client,
+                    self._secrets,
+                    profile,
+                    app_key,
+                    self,
+                    pending=pending,
+                    timeout=self.token_timeout,
+                    interval=self.token_interval,
+                )
+                self.token_dialog = dialog
+                try:
+                    dialog.start()
+                    token = await dialog.wait()
+                finally:
+                    dialog.shutdown()
+                    self.token_dialog = None
+                    dialog.deleteLater()
+        except VenueError as exc:
+            self.outcome.setText(f"Failed: {exc.message}")
+            return
+        self.outcome.setText(
+            "Access token verified and stored." if token else "No access token: the profile connects read-only."
+        )
+        self._show_webull_token_state(app_key)
+
 
 def _deriv_verdict(venue: DerivVenue, typed: str) -> str:
     """What "Test connection" found: the account, its scopes, and whether it may trade."""
@@ -596,10 +850,25 @@ def _deriv_verdict(venue: DerivVenue, typed: str) -> str:
 def _keyring_keys(profile: Profile, received: list[str]) -> set[str]:
     """The keyring entries a profile owns: its key ID or account, and the Deriv accounts it logged in with."""
     keys = {profile.api_key, *received}
+    if profile.api_key:
+        keys.add(access_token_key(profile.api_key))  # a Webull 2FA access token (secrets.py)
     known = profile.ui.get(ACCOUNTS_KEY)
     if isinstance(known, list):
         keys.update(a for a in known if isinstance(a, str))
     return {key for key in keys if key}
+
+
+def _webull_hosts(profile: Profile) -> WebullHosts:
+    """As terminal/app/connect.py's webull_hosts (the UI does not import the app layer)."""
+    if profile.rest_url is not None:
+        return WebullHosts(profile.rest_url, algorithm=profile.algorithm.value)
+    known = webull_hosts_for(WebullRegion(profile.region.value), WebullEnvironment(profile.environment.value))
+    return replace(known, algorithm=profile.algorithm.value)
+
+
+def _account_text(account: BrokerageAccount) -> str:
+    """ "ACC-US-CASH-0001 · CASH · USD" (its label, when it has one, instead of the ID)."""
+    return account.describe()
 
 
 def _label(mapping: Mapping[str, object], value: object) -> str:
