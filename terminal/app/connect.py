@@ -45,10 +45,14 @@ async def connect(
     secret_override: str | None = None,
     demo_arguments: list[str] | None = None,
     access_token: str | None = None,
+    token_required: bool = True,
+    poll_intervals: tuple[float, float] | None = None,
 ) -> Connection:
     """The venue for ``profile`` (not started). For the Demo profile without its own URLs the
     built-in exchange is started as a child process and its demo user's keys are used. For Webull,
-    ``access_token`` (when given) is sent instead of the token stored in the keyring."""
+    ``access_token`` (when given) is sent instead of the token stored in the keyring,
+    ``token_required`` is False for an account that trades without one, and ``poll_intervals`` are
+    the seconds between polls of market data and of the account (default: the venue's)."""
     if profile.venue is VenueKind.DEMO and profile.custom_hosts is None:
         endpoints = await demo.start(demo_arguments)
         demo_hosts = Hosts(endpoints.rest_url, endpoints.stream_url)
@@ -58,7 +62,7 @@ async def connect(
     if profile.venue is VenueKind.DERIV:
         return _deriv(profile, secrets, secret_override)
     if profile.venue is VenueKind.WEBULL:
-        return webull_connection(profile, secrets, secret_override, access_token)
+        return webull_connection(profile, secrets, secret_override, access_token, token_required, poll_intervals)
     hosts = hosts_of(profile)
     credentials, notice = _credentials(profile, secrets, secret_override)
     return Connection(
@@ -116,13 +120,29 @@ def webull_secret(profile: Profile, secrets: SecretStore, override: str | None) 
 
 
 def webull_connection(
-    profile: Profile, secrets: SecretStore, override: str | None, access_token: str | None = None
+    profile: Profile,
+    secrets: SecretStore,
+    override: str | None,
+    access_token: str | None = None,
+    token_required: bool = True,
+    poll_intervals: tuple[float, float] | None = None,
 ) -> Connection:
     """Webull: the app secret from the keyring (or ``override``), the 2FA token given or from the keyring
     (terminal/app/webull_auth.py); without a token the venue connects read only."""
     hosts = webull_hosts(profile)
     secret = webull_secret(profile, secrets, override)
     token = access_token or secrets.get(profile.name, access_token_key(profile.api_key)) or None
-    venue = WebullVenue(hosts, profile.api_key, secret, token, account_id=profile.account or None)
-    notice = "" if token else "No Webull access token: read only (Get access token… in Profiles to trade)."
+    market, account = poll_intervals if poll_intervals is not None else (2.0, 3.0)
+    venue = WebullVenue(
+        hosts,
+        profile.api_key,
+        secret,
+        token,
+        token_required=token_required,
+        account_id=profile.account or None,
+        poll_interval=market,
+        account_interval=account,
+    )
+    read_only = token_required and not token
+    notice = "No Webull access token: read only (Get access token… in Profiles to trade)." if read_only else ""
     return Connection(venue, f"{profile.name} at {hosts.api_url}", notice)

@@ -83,6 +83,7 @@ class Controller(QObject):
         self.webull_token_timeout = TOKEN_TIMEOUT
         self.webull_poll_interval = POLL_INTERVAL
         self.token_dialog: WebullTokenDialog | None = None  # while a Webull session waits for its token
+        self.webull_intervals: tuple[float, float] | None = None  # seconds between polls: market data, account
         # Settings: saved in settings_store (None: defaults, not saved); --theme and --fps win for this run.
         self.preferences = Preferences(window, self.clock, settings_store, store, theme_name=theme, fps=fps)
         window.settings_requested.connect(self.preferences.open_dialog)
@@ -117,8 +118,8 @@ class Controller(QObject):
             self.window.status.session_label.setText(f"Connecting to {profile.name}…")
             override = self._secret_override if profile is self.extra else None
             try:
-                access_token = (
-                    await self._webull_token(profile, override) if profile.venue is VenueKind.WEBULL else None
+                access_token, token_required = (
+                    await self._webull_token(profile, override) if profile.venue is VenueKind.WEBULL else (None, True)
                 )
                 connection = await connect(
                     profile,
@@ -127,6 +128,8 @@ class Controller(QObject):
                     secret_override=override,
                     demo_arguments=self._demo_arguments,
                     access_token=access_token,
+                    token_required=token_required,
+                    poll_intervals=self.webull_intervals,
                 )
             except (DemoProcessError, VenueError, ValueError) as exc:
                 message = f"Could not open {profile.name}: {exc}"
@@ -157,10 +160,11 @@ class Controller(QObject):
             self.session_opened.emit(session)
             return ok
 
-    async def _webull_token(self, profile: Profile, override: str | None) -> str | None:
+    async def _webull_token(self, profile: Profile, override: str | None) -> tuple[str | None, bool]:
         """The 2FA access token to open ``profile`` with: a stored NORMAL one silently; else, when the
         account requires one, the token dialog (non-modal) until the user verifies it in the Webull app.
-        None: connect read only (not required, or the user continued without). Raises ValueError or
+        Returns (token, whether the account requires one): no token and required means read only
+        (the user continued without). Raises ValueError or
         VenueError in words (no app secret, a refused key)."""
         secret = webull_secret(profile, self.secrets, override)
         self.window.status.session_label.setText(f"Checking the Webull access token of {profile.name}…")
@@ -168,9 +172,9 @@ class Controller(QObject):
             client = TokenClient(transport)
             check = await check_stored_token(client, self.secrets, profile.name, profile.api_key)
             if check.token is not None and check.need is TokenNeed.READY:
-                return check.token.token
+                return check.token.token, True
             if check.need is TokenNeed.NOT_REQUIRED:
-                return None
+                return None, False
             log.info("Webull access token needed for %s: %s", profile.name, check.reason)
             self.window.status.session_label.setText(
                 f"{profile.name}: verify the access token in the Webull app (or continue read-only)…"
@@ -196,7 +200,7 @@ class Controller(QObject):
         self.window.status.session_label.setText(f"Connecting to {profile.name}…")
         if token is None:
             log.warning("%s opens read only: no Webull access token", profile.name)
-        return token
+        return token, True
 
     def request_account(self, account_id: str) -> None:
         """The account picker chose another account of the same key: re-open the session on it (a saved

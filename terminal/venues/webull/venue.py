@@ -142,6 +142,7 @@ class WebullVenue:
         app_secret: str,
         access_token: str | None = None,
         *,
+        token_required: bool = True,
         account_id: str | None = None,
         poll_interval: float = 2.0,
         account_interval: float = 3.0,
@@ -156,6 +157,7 @@ class WebullVenue:
         self.fees: dict[str, Fees] = {}
         self.permissions = Permissions(can_read=False, can_trade=False, reason="not connected")
         self.account_id = account_id
+        self.token_required = token_required  # False: the account trades without a 2FA access token
         self.currency = ""
         self.poll_interval = poll_interval
         self.account_interval = account_interval
@@ -190,7 +192,7 @@ class WebullVenue:
             self._note(order)
         categories = [CATEGORY_OF_CURRENCY[b.asset] for b in balances if b.asset in CATEGORY_OF_CURRENCY]
         self.instruments = await self._load_instruments(categories or list(CATEGORY_OF_CURRENCY.values()))
-        can_trade = self.transport.access_token is not None
+        can_trade = self.transport.access_token is not None or not self.token_required
         self.permissions = Permissions(
             can_read=True,
             can_trade=can_trade,
