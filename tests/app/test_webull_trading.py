@@ -165,7 +165,7 @@ def test_polled_data_is_marked_as_polled_and_the_book_comes_from_depth_quotes(
     window = webull.window
     wait(qtbot, lambda: "AAPL" in webull.session.market.books)
     wait(qtbot, lambda: (m := window.ladder.view.model) is not None and m.bid_rows >= 1 and m.ask_rows >= 1)
-    assert window.ladder.polled.text() == "Book polled every 0.2 s"
+    assert window.ladder.polled.text() == "polled every 0.2 s"
     assert window.markets.polled.text() == "Prices polled every 0.2 s, not streamed."
     assert "publishes no public trades" in window.trades.empty.text()
     wait(qtbot, lambda: window.status.streams.get("webull") is not None)

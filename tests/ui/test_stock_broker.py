@@ -189,7 +189,7 @@ def test_polled_data_is_said_to_be_polled(qtbot: QtBot, aloop: object) -> None:
         for dock in (ladder, markets, trades):
             dock.bind(session)
         bar.bind(session)
-        assert ladder.polled.text() == "Book polled every 2 s" and not ladder.polled.isHidden()
+        assert ladder.polled.text() == "polled every 2 s" and not ladder.polled.isHidden()
         assert markets.polled.text() == "Prices polled every 2 s, not streamed."
         assert "publishes no public trades" in trades.empty.text() and not trades.empty.isHidden()
         wait(qtbot, lambda: bar.streams.get("stock-poll") is not None)

@@ -93,7 +93,8 @@ def test_on_a_real_venue_it_names_the_profile_instead(panel: WelcomePanel) -> No
 def test_the_path_it_describes_exists(qtbot: QtBot, tmp_path: Path, panel: WelcomePanel) -> None:
     text = panel.plain_text()
     assert "Edit profiles… in the toolbar ▸ Add (venue HashKey) ▸ enter the API key and API secret" in text
-    assert "(on Deriv: the account and its API token) ▸ Save" in text
+    assert "(on Deriv: the account and its API token;" in text
+    assert "on Webull: the app key and app secret, then Get access token…) ▸ Save" in text
     window = MainWindow(tmp_path / "window.ini")
     qtbot.addWidget(window)
     toolbar_actions = [a.text() for bar in window.findChildren(QToolBar) for a in bar.actions()]
@@ -107,6 +108,9 @@ def test_the_path_it_describes_exists(qtbot: QtBot, tmp_path: Path, panel: Welco
     assert isinstance(form, QFormLayout)
     labels = [form.labelForField(field) for field in (dialog.api_key, dialog.secret)]
     assert [label.text() if isinstance(label, QLabel) else None for label in labels] == ["API key", "API secret"]
+    dialog.venue.setCurrentIndex(dialog.venue.findText("Webull"))
+    assert [label.text() if isinstance(label, QLabel) else None for label in labels] == ["App key", "App secret"]
+    assert dialog.webull_get_token.text() == "Get access token…" and not dialog.webull_get_token.isHidden()
     save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)  # type: ignore[union-attr]
     assert save.text().replace("&", "") == "Save"
 

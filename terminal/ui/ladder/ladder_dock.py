@@ -62,6 +62,7 @@ class LadderDock(SessionDock):
         self.group_spin.setSuffix(" ticks")
         self.group_spin.setToolTip("Ticks per row: bids round down, asks round up, sizes are summed")
         self.polled = note_label("ladderPolled")  # the book is polled, not streamed
+        self.polled.setWordWrap(False)  # one short line between the buttons
         self.no_book = QLabel(NO_BOOK)
         self.no_book.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_book.setWordWrap(True)
@@ -141,7 +142,8 @@ class LadderDock(SessionDock):
         permissions = session.venue.permissions
         self._permit(has_book and permissions.can_trade, permissions.reason if has_book else NO_BOOK)
         note = poll_note(session.venue.capabilities)
-        show_note(self.polled, f"Book {note}" if note else "")
+        show_note(self.polled, note)
+        self.polled.setToolTip(f"The venue publishes no book stream: its depth is {note}." if note else "")
         self.listen(session.market.changed, self._market_changed)
         self.listen(session.orders.changed, self._orders_changed)
 
