@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from terminal.domain.decimals import format_decimal
+from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Order
 from terminal.session.order_gate import NeedsConfirmation, TicketError
 from terminal.session.session import Session
@@ -54,7 +55,7 @@ class ModifyOrderDialog(QDialog):
         form.addRow("Price", self.price)
         form.addRow("Quantity", self.quantity)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Order {order.client_order_id}"))
+        layout.addWidget(QLabel(_describe(order, instrument)))
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
@@ -120,3 +121,15 @@ class ModifyOrderDialog(QDialog):
         self.problem.setStyleSheet(f"color: {colour};")
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+
+
+def _describe(order: Order, instrument: Instrument | None) -> str:
+    """ "Buy 2 AAPL at 150.00, 0 filled (DAY)", then the order's id: what the user is about to change."""
+    step = instrument.step_size if instrument else None
+    terms = f"{order.side.value.capitalize()} {format_decimal(order.quantity, step)} {order.symbol}"
+    if order.price is not None:
+        terms += f" at {format_decimal(order.price, instrument.tick_at(order.price) if instrument else None)}"
+    terms += f", {format_decimal(order.executed_qty, step)} filled"
+    if order.time_in_force is not None:
+        terms += f" ({order.time_in_force.value})"
+    return f"{terms}\nOrder {order.client_order_id}"
