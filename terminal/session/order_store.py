@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from terminal.domain.order_state import apply_update
+from terminal.domain.order_state import apply_amendment, apply_update
 from terminal.domain.orders import Fill, Order
 from terminal.venues.base import OrderEvent
 
@@ -55,15 +55,32 @@ class OrderStore(QObject):
                 self.replacing.discard(client_order_id)
             self._change.orders.add(client_order_id)
 
-    def apply(self, event: OrderEvent) -> Order:
-        """Merge a venue report; an order the terminal did not know is taken as the venue shows it."""
+    def apply(self, event: OrderEvent, *, amendable: bool = False) -> Order:
+        """Merge a venue report; an order the terminal did not know is taken as the venue shows it.
+
+        ``amendable``: the venue changes orders in place, so a working order's new price or quantity
+        (changed in another app) is taken too, unless the terminal's own change of it is in flight."""
         known = self.orders.get(event.update.client_order_id)
-        merged = apply_update(known, event.update) if known is not None else event.order
+        if known is None:
+            merged = event.order
+        elif amendable and self._amended_elsewhere(known, event.order):
+            merged = apply_amendment(known, event.order)
+        else:
+            merged = apply_update(known, event.update)
         if merged != known:
             self.orders[merged.client_order_id] = merged
             self._change.orders.add(merged.client_order_id)
         self._prune()
         return merged
+
+    def _amended_elsewhere(self, known: Order, reported: Order) -> bool:
+        return (
+            known.client_order_id not in self.replacing
+            and reported.venue_status is not None
+            and reported.status.is_working
+            and known.status.is_working
+            and (reported.price, reported.quantity) != (known.price, known.quantity)
+        )
 
     def add_fill(self, fill: Fill) -> bool:
         """Keep a fill once; False when it was already known (a replay or the REST copy of it)."""

@@ -286,7 +286,7 @@ class Session(QObject):
     def _on_event(self, event: VenueEvent) -> None:
         if isinstance(event, OrderEvent):
             known = self.orders.get(event.update.client_order_id)
-            if self.orders.apply(event) != known:
+            if self.orders.apply(event, amendable=self.venue.capabilities.amend_orders) != known:
                 update = event.update
                 self.audit.event(
                     f"{update.status}, executed {update.executed_qty}",

@@ -17,6 +17,8 @@ from pytestqt.qtbot import QtBot
 from terminal.domain.enums import OrderStatus, OrderType, Side, TimeInForce
 from terminal.storage.profiles import Profile, Venue
 from terminal.storage.secrets import access_token_key
+from terminal.venues.webull.hosts import Hosts as WebullHosts
+from terminal.venues.webull.venue import WebullVenue
 from tests.support.qt import run, wait
 from tests.support.terminal_app import Terminal, terminal
 from tests.support.webull.server import WebullFakeServer
@@ -186,3 +188,27 @@ def test_an_account_without_2fa_trades_without_a_token(qtbot: QtBot, aloop: obje
         assert cid in server.accounts[ACCOUNT].orders
         assert not any(r.path.endswith("/create") for r in server.requests)
     assert server.violations == []
+
+
+def test_an_order_modified_in_another_app_shows_its_new_terms(
+    qtbot: QtBot, webull: Terminal, server: WebullFakeServer
+) -> None:
+    cid = _place_limit_buy(qtbot, webull, "150.00", "2")
+    # The Webull app (here: another client of the same key) changes the order.
+    other = WebullVenue(
+        WebullHosts(server.url), server.app_key, server.app_secret, server.issue_token(), account_id=ACCOUNT
+    )
+
+    async def modify_elsewhere() -> None:
+        try:
+            await other.replace(cid, quantity=D(5), price=D("149.50"))
+        finally:
+            await other.close()
+
+    run(qtbot, modify_elsewhere(), timeout=30)
+    wait(qtbot, lambda: (o := webull.session.orders.orders[cid]).price == D("149.50") and o.quantity == D(5))
+    assert webull.session.orders.orders[cid].status is OrderStatus.NEW
+    wait(
+        qtbot,
+        lambda: "149.50" in str(webull.window.orders.open_model.data(webull.window.orders.open_model.index(0, 3))),
+    )
