@@ -191,12 +191,9 @@ class Controller(QObject):
             )
             self.token_dialog = dialog
             try:
-                dialog.start()
-                token = await dialog.wait()
+                token = await dialog.run()
             finally:
-                dialog.shutdown()
                 self.token_dialog = None
-                dialog.deleteLater()
         self.window.status.session_label.setText(f"Connecting to {profile.name}…")
         if token is None:
             log.warning("%s opens read only: no Webull access token", profile.name)

@@ -821,12 +821,9 @@ class ProfileDialog(QDialog):
                 )
                 self.token_dialog = dialog
                 try:
-                    dialog.start()
-                    token = await dialog.wait()
+                    token = await dialog.run()
                 finally:
-                    dialog.shutdown()
                     self.token_dialog = None
-                    dialog.deleteLater()
         except VenueError as exc:
             self.outcome.setText(f"Failed: {exc.message}")
             return

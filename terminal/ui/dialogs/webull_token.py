@@ -144,6 +144,15 @@ class WebullTokenDialog(QDialog):
         assert self._result is not None
         return await asyncio.shield(self._result)
 
+    async def run(self) -> str | None:
+        """Start, wait for the outcome (as ``wait``), then stop for good and let Qt delete the dialog."""
+        try:
+            self.start()
+            return await self.wait()
+        finally:
+            self.shutdown()
+            self.deleteLater()
+
     def stop(self) -> None:
         """Cancel: stop polling; the dialog stays for Start again or Continue read-only."""
         if self._task is not None and not self._task.done():

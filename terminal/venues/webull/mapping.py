@@ -391,21 +391,7 @@ def order_update(placed: Order) -> OrderUpdate:
 
 def fill_of(placed: Order, currency: str = "") -> Fill | None:
     """What an order executed, as one aggregated fill (Webull lists no executions over this API)."""
-    if placed.executed_qty <= 0 or placed.order_id is None:
-        return None
-    return Fill(
-        trade_id=f"{placed.order_id}:{placed.executed_qty}",
-        order_id=placed.order_id,
-        client_order_id=placed.client_order_id,
-        symbol=placed.symbol,
-        side=placed.side,
-        price=placed.avg_price,
-        quantity=placed.executed_qty,
-        commission=ZERO,
-        commission_asset=currency,
-        time_ms=placed.updated_ms,
-        is_maker=False,
-    )
+    return fill_increment(placed, ZERO, ZERO, currency)
 
 
 def fill_increment(
