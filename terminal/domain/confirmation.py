@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
-from terminal.domain.enums import OrderType
 from terminal.domain.orders import OrderRequest
 
 
@@ -56,7 +55,8 @@ def rules_to_confirm(request: OrderRequest, origin: Origin | None, rules: Collec
     if origin is None:
         return []
     held = [rule for rule in (ConfirmRule(origin.value),) if rule in rules]  # each origin has its rule
-    if request.type is OrderType.MARKET and ConfirmRule.MARKET in rules:
+    # An at-auction order has no price either: it takes whatever the auction's price is, as a market order does.
+    if not request.type.takes_price and ConfirmRule.MARKET in rules:
         held.append(ConfirmRule.MARKET)
     return held
 

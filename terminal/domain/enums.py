@@ -15,9 +15,55 @@ class Side(StrEnum):
 
 
 class OrderType(StrEnum):
-    LIMIT = "LIMIT"
-    MARKET = "MARKET"
-    LIMIT_MAKER = "LIMIT_MAKER"
+    """What an order asks of the matching engine.
+
+    LIMIT, MARKET and LIMIT_MAKER are HashKey's (004, "Create Order v1.1"); the others are the
+    Hong Kong stock types Longbridge's OpenAPI documents (ELO, AO, ALO, ODD, SLO). Which of them an
+    instrument accepts is ``Instrument.order_types``; which a venue sends, its capabilities.
+    """
+
+    LIMIT = "LIMIT"  # at the price or better; the rest waits in the book (Longbridge: LO)
+    MARKET = "MARKET"  # no price: at the best prices available now (Longbridge: MO)
+    LIMIT_MAKER = "LIMIT_MAKER"  # a limit order refused if it would take liquidity (post only)
+    # Longbridge ELO: a limit order that may match up to ten price queues at once; what remains
+    # rests at the limit price.
+    ENHANCED_LIMIT = "ENHANCED_LIMIT"
+    # Longbridge AO: no price, matched at the auction's final price (pre-opening or closing auction);
+    # what the auction does not fill is cancelled.
+    AT_AUCTION = "AT_AUCTION"
+    # Longbridge ALO: an auction order with a limit price, matched in the auction at that price or
+    # better; what remains is carried into continuous trading as a limit order.
+    AT_AUCTION_LIMIT = "AT_AUCTION_LIMIT"
+    # Longbridge ODD: a limit order for fewer shares than one board lot (1 to lot - 1 shares).
+    ODD_LOT = "ODD_LOT"
+    # Longbridge SLO: a limit order that may match up to ten price queues at once; what remains is
+    # cancelled, never rests.
+    SPECIAL_LIMIT = "SPECIAL_LIMIT"
+
+    @property
+    def takes_price(self) -> bool:
+        """The order carries a limit price (and needs one); MARKET and AT_AUCTION carry none."""
+        return self in _PRICED
+
+    @property
+    def rests(self) -> bool:
+        """What the order does not fill at once may wait in the book (so it may pay the maker rate)."""
+        return self in _RESTING
+
+
+_PRICED = frozenset(
+    {
+        OrderType.LIMIT,
+        OrderType.LIMIT_MAKER,
+        OrderType.ENHANCED_LIMIT,
+        OrderType.AT_AUCTION_LIMIT,
+        OrderType.ODD_LOT,
+        OrderType.SPECIAL_LIMIT,
+    }
+)
+_RESTING = frozenset(
+    {OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.ENHANCED_LIMIT, OrderType.AT_AUCTION_LIMIT, OrderType.ODD_LOT}
+)
 
 
 class TimeInForce(StrEnum):

@@ -116,16 +116,29 @@ class OpenQuote:
 
 # Which time-in-force each order type accepts (004, "Create Order v1.1", timeInForce):
 # "GTC" for Limit & Limit maker, "IOC" for Limit & Market, "FOK" for Limit.
+# The stock types (Longbridge's ELO, AO, ALO, ODD, SLO) live only on stock venues, whose instruments
+# state their own rules (``Instrument.time_in_force_rules``); these entries are the fallback: an
+# auction order or a special limit lives for the day at most, the others may also stay until cancelled.
 ALLOWED_TIME_IN_FORCE: dict[OrderType, tuple[TimeInForce, ...]] = {
     OrderType.LIMIT: (TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK),
     OrderType.MARKET: (TimeInForce.IOC,),
     OrderType.LIMIT_MAKER: (TimeInForce.GTC,),
+    OrderType.ENHANCED_LIMIT: (TimeInForce.DAY, TimeInForce.GTC),
+    OrderType.AT_AUCTION: (TimeInForce.DAY,),
+    OrderType.AT_AUCTION_LIMIT: (TimeInForce.DAY,),
+    OrderType.ODD_LOT: (TimeInForce.DAY, TimeInForce.GTC),
+    OrderType.SPECIAL_LIMIT: (TimeInForce.DAY,),
 }
 
 DEFAULT_TIME_IN_FORCE: dict[OrderType, TimeInForce] = {
     OrderType.LIMIT: TimeInForce.GTC,
     OrderType.MARKET: TimeInForce.IOC,
     OrderType.LIMIT_MAKER: TimeInForce.GTC,
+    OrderType.ENHANCED_LIMIT: TimeInForce.DAY,
+    OrderType.AT_AUCTION: TimeInForce.DAY,
+    OrderType.AT_AUCTION_LIMIT: TimeInForce.DAY,
+    OrderType.ODD_LOT: TimeInForce.DAY,
+    OrderType.SPECIAL_LIMIT: TimeInForce.DAY,
 }
 
 
@@ -176,6 +189,11 @@ class Instrument:
     def amount_step(self) -> Decimal:
         """Step of a market order's quote amount: the quote asset's precision, else the tick."""
         return self.quote_precision or self.tick_size
+
+    def quantity_step(self, order_type: OrderType) -> Decimal:
+        """What an order's quantity is a multiple of: one share for an odd lot (1 to lot - 1 shares),
+        else the step (a stock's board lot)."""
+        return Decimal(1) if order_type is OrderType.ODD_LOT else self.step_size
 
     def time_in_force_for(self, order_type: OrderType) -> tuple[TimeInForce, ...]:
         if order_type not in self.order_types:

@@ -223,7 +223,7 @@ def _notional(
     elif price is None:
         return f"No price is known to check the {limit_text} notional limit"
     else:
-        notional, about = mul(price, request.quantity), " about" if request.type is OrderType.MARKET else ""
+        notional, about = mul(price, request.quantity), "" if request.type.takes_price else " about"
     if notional <= limit:
         return None
     shown = _above(notional, limit, instrument.amount_step)
@@ -262,7 +262,7 @@ def _distance(
     best_ask: Decimal | None,
     last_price: Decimal | None,
 ) -> str | None:
-    if limit is None or request.type is OrderType.MARKET:
+    if limit is None or not request.type.takes_price:
         return None
     limit_text = f"{_plain(limit)}%"
     price = _known(request.price)
@@ -293,8 +293,9 @@ def _known(price: Decimal | None) -> Decimal | None:
 def _price_estimate(
     request: OrderRequest, best_bid: Decimal | None, best_ask: Decimal | None, last_price: Decimal | None
 ) -> Decimal | None:
-    """The order's own price, or what a market order is likely to pay: the far side of the book, else the last trade."""
-    if request.type is not OrderType.MARKET:
+    """The order's own price, or what an order without one (market, at-auction) is likely to pay: the far
+    side of the book, else the last trade."""
+    if request.type.takes_price:
         return _known(request.price)
     near = best_ask if request.side is Side.BUY else best_bid
     return _known(near) or _known(last_price)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from terminal.domain.decimals import ceil_to, div, floor_to, format_decimal, is_multiple, mul, quantize, to_plain
+from terminal.domain.decimals import ONE, ceil_to, div, floor_to, format_decimal, is_multiple, mul, quantize, to_plain
 from terminal.domain.enums import OrderType, Side
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import OrderRequest
@@ -20,6 +20,21 @@ from terminal.domain.orders import OrderRequest
 # 004, "Create Order v1.1": newClientOrderId "up to 255 characters". We also keep it to
 # characters that travel unescaped in a query string, so what is signed is what is sent.
 CLIENT_ORDER_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,255}")
+
+# How the rules' sentences name each order type ("an odd-lot order takes ...").
+_KIND: dict[OrderType, str] = {
+    OrderType.LIMIT: "limit",
+    OrderType.MARKET: "market",
+    OrderType.LIMIT_MAKER: "limit-maker",
+    OrderType.ENHANCED_LIMIT: "enhanced limit",
+    OrderType.AT_AUCTION: "at-auction",
+    OrderType.AT_AUCTION_LIMIT: "at-auction limit",
+    OrderType.ODD_LOT: "odd-lot",
+    OrderType.SPECIAL_LIMIT: "special limit",
+}
+
+# An odd-lot order counts whole shares (fewer than one board lot, the instrument's step).
+_SHARE = ONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +117,7 @@ def validate_order(
             )
         )
 
-    if request.type is OrderType.MARKET:
-        out += _market_fields(request, instrument, fmt, now_ms)
-    else:
+    if request.type.takes_price:
         out += _limit_fields(request, instrument, fmt, reference_price, best_bid, best_ask, now_ms)
         limit = instrument.max_open_orders
         if open_orders is not None and limit is not None and open_orders >= limit:
@@ -115,10 +128,20 @@ def validate_order(
                     f"{open_orders} orders are already open on {instrument.symbol}; the limit is {limit}",
                 )
             )
+    elif request.type is OrderType.MARKET:
+        out += _market_fields(request, instrument, fmt, now_ms)
+    else:
+        out += _auction_fields(request, instrument, fmt)
 
     if free_balance is not None:
         out += _balance(request, instrument, fmt, free_balance, reference_price)
     return out
+
+
+def _an(order_type: OrderType) -> str:
+    """ "a limit order", "an odd-lot order"."""
+    kind = _KIND[order_type]
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} order"
 
 
 def _positive(name: str, value: Decimal | None, nearest: Decimal, fmt_value: str) -> Violation | None:
@@ -139,10 +162,11 @@ def _limit_fields(
     now_ms: int | None,
 ) -> list[Violation]:
     out: list[Violation] = []
-    kind = "limit-maker" if request.type is OrderType.LIMIT_MAKER else "limit"
     tick = instrument.tick_size
     if request.amount is not None:
-        out.append(Violation("amount", "amount_not_allowed", f"a {kind} order takes a quantity, not a quote amount"))
+        out.append(
+            Violation("amount", "amount_not_allowed", f"{_an(request.type)} takes a quantity, not a quote amount")
+        )
 
     price = request.price
     problem = _positive("price", price, tick, fmt.price(tick))
@@ -154,15 +178,56 @@ def _limit_fields(
         out += _price_rules(request, instrument, fmt, price, reference_price, best_bid, best_ask, now_ms)
 
     qty = request.quantity
-    smallest = ceil_to(_min_qty(instrument, market=False), instrument.step_size)
-    problem = _positive("quantity", qty, smallest, fmt.qty(smallest))
+    odd_lot = request.type is OrderType.ODD_LOT
+    smallest = _SHARE if odd_lot else ceil_to(_min_qty(instrument, market=False), instrument.step_size)
+    problem = _positive("quantity", qty, smallest, _shares(smallest) if odd_lot else fmt.qty(smallest))
     if problem:
         out.append(problem)
         return out
     assert qty is not None
-    out += _quantity_rules(qty, instrument, fmt, market=False)
+    out += _odd_lot_rules(qty, instrument, fmt) if odd_lot else _quantity_rules(qty, instrument, fmt, market=False)
     if price is not None:
-        out += _notional_rules(qty, price, instrument, fmt)
+        out += _notional_rules(qty, price, instrument, fmt, instrument.quantity_step(request.type))
+    return out
+
+
+def _shares(value: Decimal) -> str:
+    return format_decimal(value, _SHARE)
+
+
+def _odd_lot_rules(qty: Decimal, instrument: Instrument, fmt: _Fmt) -> list[Violation]:
+    """An odd-lot order is for 1 to lot - 1 whole shares, the lot being the instrument's step (its board lot)."""
+    lot = instrument.step_size
+    largest = lot - _SHARE
+    if largest < _SHARE or not is_multiple(lot, _SHARE):
+        return [
+            Violation(
+                "quantity",
+                "odd_lot",
+                f"{instrument.symbol} trades in steps of {fmt.raw(lot)}: there is no odd lot below one board lot",
+            )
+        ]
+    out: list[Violation] = []
+    if not is_multiple(qty, _SHARE):
+        nearest = min(max(quantize(qty, _SHARE), _SHARE), largest)
+        out.append(
+            Violation(
+                "quantity",
+                "step_size",
+                f"an odd-lot quantity is a whole number of shares, not {fmt.raw(qty)}: nearest {_shares(nearest)}",
+                nearest,
+            )
+        )
+    if qty >= lot:
+        out.append(
+            Violation(
+                "quantity",
+                "odd_lot",
+                f"an odd-lot order is for fewer shares than one board lot of {_shares(lot)}, not {fmt.raw(qty)}: "
+                f"use a limit order for whole lots, or at most {_shares(largest)} here; nearest {_shares(largest)}",
+                largest,
+            )
+        )
     return out
 
 
@@ -329,10 +394,9 @@ def _quantity_rules(qty: Decimal, instrument: Instrument, fmt: _Fmt, market: boo
     return out
 
 
-def _notional_rules(qty: Decimal, price: Decimal, instrument: Instrument, fmt: _Fmt) -> list[Violation]:
+def _notional_rules(qty: Decimal, price: Decimal, instrument: Instrument, fmt: _Fmt, step: Decimal) -> list[Violation]:
     out: list[Violation] = []
     notional = mul(qty, price)
-    step = instrument.step_size
     minimums: list[tuple[str, Decimal]] = []
     if instrument.min_notional is not None and instrument.min_notional.min_notional > 0:
         minimums.append(("min_notional", instrument.min_notional.min_notional))
@@ -379,7 +443,7 @@ def _market_fields(request: OrderRequest, instrument: Instrument, fmt: _Fmt, now
             )
         )
     if request.price is not None:
-        out.append(Violation("price", "price_not_allowed", "a market order takes no price"))
+        out.append(Violation("price", "price_not_allowed", f"{_an(request.type)} takes no price"))
 
     qty, amount = request.quantity, request.amount
     if qty is not None and amount is not None:
@@ -401,6 +465,30 @@ def _market_fields(request: OrderRequest, instrument: Instrument, fmt: _Fmt, now
     if problem:
         return [*out, problem]
     return out + _quantity_rules(qty, instrument, fmt, market=True)
+
+
+def _auction_fields(request: OrderRequest, instrument: Instrument, fmt: _Fmt) -> list[Violation]:
+    """An at-auction order: no price (the auction's price applies) and a quantity in whole lots."""
+    out: list[Violation] = []
+    if request.price is not None:
+        out.append(
+            Violation(
+                "price",
+                "price_not_allowed",
+                f"{_an(request.type)} takes no price: it is matched at the auction's price",
+            )
+        )
+    if request.amount is not None:
+        out.append(
+            Violation("amount", "amount_not_allowed", f"{_an(request.type)} takes a quantity, not a quote amount")
+        )
+    qty = request.quantity
+    smallest = ceil_to(_min_qty(instrument, market=False), instrument.step_size)
+    problem = _positive("quantity", qty, smallest, fmt.qty(smallest))
+    if problem:
+        return [*out, problem]
+    assert qty is not None
+    return out + _quantity_rules(qty, instrument, fmt, market=False)
 
 
 def _amount_rules(amount: Decimal, instrument: Instrument, fmt: _Fmt) -> list[Violation]:
@@ -464,7 +552,7 @@ def _balance(
     """Funds the order would lock (004: "0401 Insufficient asset")."""
     asset = instrument.spends(request.side)
     qty, price, amount = request.quantity, request.price, request.amount
-    step = instrument.step_size
+    step = instrument.quantity_step(request.type)
     if request.side is Side.SELL:
         if qty is None or qty <= 0 or qty <= free:
             return []
@@ -491,14 +579,14 @@ def _balance(
                 nearest,
             )
         ]
-    unit_price = price if request.type is not OrderType.MARKET else _market_buy_ceiling(instrument, reference_price)
+    unit_price = price if request.type.takes_price else _market_buy_ceiling(instrument, reference_price)
     if qty is None or qty <= 0 or unit_price is None or unit_price <= 0:
         return []
     needed = mul(qty, unit_price)
     if needed <= free:
         return []
     nearest = floor_to(div(free, unit_price, ROUND_FLOOR), step)
-    estimate = " up to" if request.type is OrderType.MARKET else ""
+    estimate = "" if request.type.takes_price else " up to"
     return [
         Violation(
             "quantity",

@@ -35,7 +35,7 @@ class TicketInput:
 
     @property
     def uses_price(self) -> bool:
-        return self.type is not OrderType.MARKET
+        return self.type.takes_price
 
     @property
     def uses_amount(self) -> bool:

@@ -48,10 +48,11 @@ def liquidity(
     best_bid: Decimal | None,
     best_ask: Decimal | None,
 ) -> Liquidity:
-    """Taker for market, IOC and FOK orders and for limits that cross the book; maker for orders that rest."""
+    """Taker for orders that never rest (market, at-auction, special limit), IOC and FOK orders and for limits
+    that cross the book; maker for orders that rest."""
     if order_type is OrderType.LIMIT_MAKER:
         return Liquidity.MAKER
-    if order_type is OrderType.MARKET or time_in_force in (TimeInForce.IOC, TimeInForce.FOK):
+    if not order_type.rests or time_in_force in (TimeInForce.IOC, TimeInForce.FOK):
         return Liquidity.TAKER
     if price is not None:
         if side is Side.BUY and best_ask is not None and price >= best_ask:
@@ -74,7 +75,7 @@ def reserve_rate(
         return ZERO
     may_take = order_type is not OrderType.LIMIT_MAKER
     may_make = order_type is OrderType.LIMIT_MAKER or (
-        order_type is OrderType.LIMIT and time_in_force in (None, TimeInForce.GTC, TimeInForce.DAY)
+        order_type.rests and time_in_force in (None, TimeInForce.GTC, TimeInForce.DAY)
     )
     rates = ([fees.maker] if may_make else []) + ([fees.taker] if may_take else [])
     return max([ZERO, *rates])
@@ -112,11 +113,16 @@ def percent_size(query: SizeQuery, instrument: Instrument, fees: FeeRates | None
         return floor_to(share, instrument.amount_step)
     spent = instrument.spends(query.side)
     room = ONE + reserve_rate(fees, query.side, spent, query.type, query.time_in_force)
+    step = instrument.quantity_step(query.type)
     if query.side is Side.SELL:
-        return floor_to(div(share, room, ROUND_FLOOR), instrument.step_size)
-    if query.unit_price is None or query.unit_price <= 0:
+        size = floor_to(div(share, room, ROUND_FLOOR), step)
+    elif query.unit_price is None or query.unit_price <= 0:
         return None
-    return floor_to(div(share, mul(query.unit_price, room), ROUND_FLOOR), instrument.step_size)
+    else:
+        size = floor_to(div(share, mul(query.unit_price, room), ROUND_FLOOR), step)
+    if query.type is OrderType.ODD_LOT:  # fewer shares than one board lot
+        size = min(size, max(instrument.step_size - step, ZERO))
+    return size
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,7 @@ def estimate(
 ) -> Estimate:
     side = request.side
     kind = liquidity(side, request.type, request.time_in_force, request.price, best_bid, best_ask)
-    market = request.type is OrderType.MARKET
+    market = not request.type.takes_price  # valued at the reference price
     price = reference if market else request.price
     if price is not None and price <= 0:
         price = None

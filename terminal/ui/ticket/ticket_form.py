@@ -44,7 +44,16 @@ from terminal.venues.errors import VenueError
 
 log = logging.getLogger("terminal.ui.ticket")
 
-TYPE_LABELS = {OrderType.LIMIT: "Limit", OrderType.MARKET: "Market", OrderType.LIMIT_MAKER: "Limit maker (post only)"}
+TYPE_LABELS = {
+    OrderType.LIMIT: "Limit",
+    OrderType.MARKET: "Market",
+    OrderType.LIMIT_MAKER: "Limit maker (post only)",
+    OrderType.ENHANCED_LIMIT: "Enhanced limit",
+    OrderType.AT_AUCTION: "At-auction",
+    OrderType.AT_AUCTION_LIMIT: "At-auction limit",
+    OrderType.ODD_LOT: "Odd lot",
+    OrderType.SPECIAL_LIMIT: "Special limit",
+}
 NOT_CONNECTED = "Not connected"
 
 
@@ -182,12 +191,14 @@ class TicketForm(QWidget):
     # ---- public API for other docks -----------------------------------------------------------
 
     def set_price_and_side(self, side: Side, price: Decimal) -> None:
-        """Fill the price and side (a click on the ladder); a market ticket becomes a limit one."""
+        """Fill the price and side (a click on the ladder); a ticket whose type takes no price (market,
+        at-auction) becomes a limit one."""
         instrument = self.instrument
         if instrument is None:
             return
         (self.widgets.buy if side is Side.BUY else self.widgets.sell).setChecked(True)
-        if self.order_type() is OrderType.MARKET:
+        order_type = self.order_type()
+        if order_type is not None and not order_type.takes_price:
             index = self.widgets.type_combo.findData(OrderType.LIMIT.value)
             if index >= 0:
                 self.widgets.type_combo.setCurrentIndex(index)
@@ -307,10 +318,11 @@ class TicketForm(QWidget):
 
     def _layout_changed(self) -> None:
         w = self.widgets
-        market = self.order_type() is OrderType.MARKET
+        order_type = self.order_type()
+        unpriced = order_type is not None and not order_type.takes_price
         amount_allowed = self.by_amount_allowed()
         by_amount = amount_allowed and w.by_amount.isChecked()
-        w.form.setRowVisible(w.price.row, not market)
+        w.form.setRowVisible(w.price.row, not unpriced)
         w.form.setRowVisible(w.size_mode, amount_allowed)
         w.form.setRowVisible(w.quantity.row, not by_amount)
         w.form.setRowVisible(w.amount.row, by_amount)

@@ -36,6 +36,16 @@ def format_amount(value: Decimal, instrument: Instrument, *, grouping: bool = Fa
     return format_decimal(value, Decimal(1).scaleb(-places), grouping=grouping)
 
 
+# What the submit button adds after the price for a priced type other than a plain limit.
+_TYPE_NOTES = {
+    OrderType.LIMIT_MAKER: "maker only",
+    OrderType.ENHANCED_LIMIT: "enhanced limit",
+    OrderType.AT_AUCTION_LIMIT: "at-auction limit",
+    OrderType.ODD_LOT: "odd lot",
+    OrderType.SPECIAL_LIMIT: "special limit",
+}
+
+
 def submit_label(candidate: OrderRequest | None, side: Side, instrument: Instrument | None) -> str:
     """ "Buy 0.01000 BTC at 95,000.00", "Sell 0.50000 BTC at market", "Buy BTC for 1,000.00 USDT at market"."""
     verb = "Buy" if side is Side.BUY else "Sell"
@@ -51,11 +61,14 @@ def submit_label(candidate: OrderRequest | None, side: Side, instrument: Instrum
         )
         return f"{verb} {base} for {shown} {instrument.quote_asset} at market"
     size = f"{verb} {format_quantity(candidate.quantity, instrument)} {base}" if candidate.quantity else verb
-    if candidate.type is OrderType.MARKET or candidate.price is None:
+    if candidate.type is OrderType.AT_AUCTION:
+        return f"{size} at auction"
+    if not candidate.type.takes_price or candidate.price is None:
         return f"{size} at market"
     text = f"{size} at {format_price(candidate.price, instrument, grouping=True)}"
-    if candidate.type is OrderType.LIMIT_MAKER:
-        return f"{text} (maker only)"
+    note = _TYPE_NOTES.get(candidate.type)
+    if note:
+        return f"{text} ({note})"
     if candidate.time_in_force in (TimeInForce.IOC, TimeInForce.FOK):
         return f"{text} ({candidate.time_in_force})"
     return text
