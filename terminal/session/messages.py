@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from terminal.domain.decimals import format_decimal
+from terminal.domain.enums import OrderType
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Fill, Order
 from terminal.venues.errors import (
@@ -66,7 +67,11 @@ def describe_order(order: Order, instrument: Instrument | None) -> str:
             f"{order.symbol} for {format_decimal(order.amount, instrument.amount_step if instrument else None)} {quote}"
         )
     if order.price is None:
+        if order.type is OrderType.AT_AUCTION:
+            return f"{side} {size} at auction"
         return f"market {side} {size}"
+    if order.price is not None and instrument is not None:
+        tick = instrument.tick_at(order.price)
     return f"{side} {size} at {format_decimal(order.price, tick, grouping=True)}"
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.domain.enums import OrderStatus, OrderType, Side
+from terminal.domain.enums import OrderStatus, Side
 from terminal.domain.instrument import Instrument
 from terminal.domain.orders import Fill, Order
 from terminal.session.order_gate import TicketError
@@ -227,7 +227,7 @@ class OrdersDock(SessionDock):
         """A working limit order opens for a change where the venue allows it; any other shows its history."""
         key = model.key_at(row)
         found = model.row(key) if isinstance(key, str) else None
-        if model is self.open_model and self.can_modify and found is not None and found.order.type is OrderType.LIMIT:
+        if model is self.open_model and self.can_modify and found is not None and found.order.type.takes_price:
             self.modify(found.order.client_order_id)
             return
         self._show_history(model, row)
