@@ -1,0 +1,1 @@
+"""A fake Longbridge quote gateway (token over HTTP, binary WebSocket protocol) for the real SDK."""
