@@ -18,28 +18,12 @@ from terminal.domain.enums import OrderType, SymbolStatus, TimeInForce
 from terminal.domain.instrument import Instrument, LotSize, PriceFilter
 from terminal.domain.intervals import Interval
 from terminal.domain.market import BookTicker, Candle, Level, PublicTrade, Ticker
+from terminal.domain.tick_tables import hk_price_filter, us_price_filter
 from terminal.venues.errors import InvalidRequest, ServerError, VenueError, VenueUnavailable
 from terminal.venues.longbridge.errors import spec_for
 
 _MAX_QTY = Decimal(1_000_000_000)
 
-# HKEX spread table: (upper bound of the price band, tick inside it); HK_TOP_TICK above 5,000.
-HK_LADDER: tuple[tuple[Decimal, Decimal], ...] = (
-    (Decimal("0.25"), Decimal("0.001")),
-    (Decimal("0.50"), Decimal("0.005")),
-    (Decimal(10), Decimal("0.01")),
-    (Decimal(20), Decimal("0.02")),
-    (Decimal(100), Decimal("0.05")),
-    (Decimal(200), Decimal("0.1")),
-    (Decimal(500), Decimal("0.2")),
-    (Decimal(1000), Decimal("0.5")),
-    (Decimal(2000), Decimal(1)),
-    (Decimal(5000), Decimal(2)),
-)
-HK_TOP_TICK = Decimal(5)
-# US stocks: one cent, 0.0001 below one dollar (Regulation NMS rule 612).
-US_LADDER: tuple[tuple[Decimal, Decimal], ...] = ((Decimal("0.9999"), Decimal("0.0001")),)
-US_TOP_TICK = Decimal("0.01")
 
 # Longbridge's order types per market (OpenAPI "Order Type": LO, ELO, MO, AO, ALO, ODD, SLO; the HK
 # market takes ELO, AO, ALO, ODD and SLO, and no market order; the US market LO and MO).
@@ -97,9 +81,7 @@ def market_of(symbol: str) -> str:
 def price_filter(market: str) -> PriceFilter:
     """HKEX's spread table, or the US cent with 0.0001 below one dollar. ``tick_size`` is the finest
     tick (any price on a coarser band is a multiple of it); ``tick_at(price)`` gives the band's tick."""
-    if market == "HK":
-        return PriceFilter(tick_size=HK_LADDER[0][1], ladder=HK_LADDER, top_tick=HK_TOP_TICK)
-    return PriceFilter(tick_size=US_TOP_TICK, ladder=US_LADDER, top_tick=US_TOP_TICK)
+    return hk_price_filter() if market == "HK" else us_price_filter()
 
 
 def instrument(info: Any) -> Instrument:

@@ -18,27 +18,11 @@ from terminal.domain.intervals import Interval
 from terminal.domain.market import BookTicker, Candle, Level, Ticker
 from terminal.domain.orders import Fill, Order, OrderUpdate
 from terminal.domain.securities import BrokerageAccount, OrderPreview, Position
+from terminal.domain.tick_tables import hk_price_filter, us_price_filter
 from terminal.venues.wire import WireObject, malformed
 
 _MAX_QTY = Decimal(1_000_000_000)
 
-# HKEX spread table: (upper bound of the price band, tick inside it); HK_TOP_TICK above 5,000.
-HK_LADDER: tuple[tuple[Decimal, Decimal], ...] = (
-    (Decimal("0.25"), Decimal("0.001")),
-    (Decimal("0.50"), Decimal("0.005")),
-    (Decimal(10), Decimal("0.01")),
-    (Decimal(20), Decimal("0.02")),
-    (Decimal(100), Decimal("0.05")),
-    (Decimal(200), Decimal("0.1")),
-    (Decimal(500), Decimal("0.2")),
-    (Decimal(1000), Decimal("0.5")),
-    (Decimal(2000), Decimal(1)),
-    (Decimal(5000), Decimal(2)),
-)
-HK_TOP_TICK = Decimal(5)
-# US stocks: one cent, 0.0001 below one dollar (Regulation NMS rule 612).
-US_LADDER: tuple[tuple[Decimal, Decimal], ...] = ((Decimal("0.9999"), Decimal("0.0001")),)
-US_TOP_TICK = Decimal("0.01")
 
 # Webull's time in force (the SDK's webull/trade/common/order_tif.py: DAY, GTC): a limit order may
 # rest until the end of the day or until cancelled, a market order is a DAY order. First: the default.
@@ -81,14 +65,7 @@ _ORDER_TYPES: dict[str, OrderType] = {
 def price_filter(category: str, price: Decimal | None) -> PriceFilter:
     """The price rule of a stock of ``category``: HKEX's spread table or the US sub-dollar rule, with
     ``tick_size`` the tick at ``price`` (the price it was loaded at; the profile answer carries none)."""
-    if category == "HK_STOCK":
-        ladder, top = HK_LADDER, HK_TOP_TICK
-    else:
-        ladder, top = US_LADDER, US_TOP_TICK
-    rule = PriceFilter(tick_size=top, ladder=ladder, top_tick=top)
-    # Without a price: the US cent, or HKEX's finest tick (any HK price on a coarser tick is a multiple of it).
-    tick = rule.tick_at(price) if price is not None else (ladder[0][1] if category == "HK_STOCK" else top)
-    return PriceFilter(tick_size=tick, ladder=ladder, top_tick=top)
+    return hk_price_filter(price) if category == "HK_STOCK" else us_price_filter(price)
 
 
 def market_of(instrument: Instrument) -> str:
