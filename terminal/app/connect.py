@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from terminal.app.demo_process import DemoProcess
 from terminal.storage.profiles import Profile
 from terminal.storage.profiles import Venue as VenueKind
 from terminal.storage.secrets import SecretStore, access_token_key
+from terminal.ui.dialogs.longbridge_setup import expired_message, longbridge_hosts, stored_token
 from terminal.venues.base import Venue
 from terminal.venues.deriv.endpoints import DEFAULT_WS_URL
 from terminal.venues.deriv.venue import DerivVenue
@@ -19,6 +22,9 @@ from terminal.venues.webull.hosts import Hosts as WebullHosts
 from terminal.venues.webull.hosts import Region
 from terminal.venues.webull.hosts import hosts_for as webull_hosts_for
 from terminal.venues.webull.venue import WebullVenue
+
+if TYPE_CHECKING:
+    from terminal.venues.longbridge.token import AccessToken
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +53,14 @@ async def connect(
     access_token: str | None = None,
     token_required: bool = True,
     poll_intervals: tuple[float, float] | None = None,
+    longbridge_token: AccessToken | None = None,
 ) -> Connection:
     """The venue for ``profile`` (not started). For the Demo profile without its own URLs the
     built-in exchange is started as a child process and its demo user's keys are used. For Webull,
     ``access_token`` (when given) is sent instead of the token stored in the keyring,
     ``token_required`` is False for an account that trades without one, and ``poll_intervals`` are
-    the seconds between polls of market data and of the account (default: the venue's)."""
+    the seconds between polls of market data and of the account (default: the venue's). For
+    Longbridge, ``longbridge_token`` (when given) replaces the token record stored in the keyring."""
     if profile.venue is VenueKind.DEMO and profile.custom_hosts is None:
         endpoints = await demo.start(demo_arguments)
         demo_hosts = Hosts(endpoints.rest_url, endpoints.stream_url)
@@ -63,6 +71,8 @@ async def connect(
         return _deriv(profile, secrets, secret_override)
     if profile.venue is VenueKind.WEBULL:
         return webull_connection(profile, secrets, secret_override, access_token, token_required, poll_intervals)
+    if profile.venue is VenueKind.LONGBRIDGE:
+        return longbridge_connection(profile, secrets, secret_override, longbridge_token)
     hosts = hosts_of(profile)
     credentials, notice = _credentials(profile, secrets, secret_override)
     return Connection(
@@ -145,4 +155,62 @@ def webull_connection(
     )
     read_only = token_required and not token
     notice = "No Webull access token: read only (Get access token… in Profiles to trade)." if read_only else ""
+    return Connection(venue, f"{profile.name} at {hosts.api_url}", notice)
+
+
+def longbridge_secret(profile: Profile, secrets: SecretStore, override: str | None) -> str:
+    """The app secret; ValueError in words without an app key or secret (every request is signed)."""
+    if not profile.api_key:
+        raise ValueError("this Longbridge profile has no app key (enter the app key and app secret in Profiles)")
+    secret = override if override is not None else secrets.get(profile.name, profile.api_key)
+    if not secret:
+        where = "the keyring" if secrets.available else "this session"
+        raise ValueError(
+            f"no app secret for Longbridge app key {profile.api_key[:6]}… in {where}: Longbridge signs every "
+            "request, so it cannot connect without one (enter it in Profiles)"
+        )
+    return secret
+
+
+def longbridge_token_of(
+    profile: Profile, secrets: SecretStore, given: AccessToken | None, now: datetime | None = None
+) -> AccessToken:
+    """The access token to connect with (``given``, else the keyring's record); ValueError in words when
+    there is none, it cannot be read, or it has expired (Longbridge refreshes only a valid token)."""
+    token = given if given is not None else stored_token(secrets, profile.name, profile.api_key)
+    if token is None:
+        raise ValueError(
+            f"no Longbridge access token for {profile.name}: create one on Longbridge's developer site and "
+            "enter it with its expiry date in Profiles"
+        )
+    if token.is_expired(now or datetime.now(UTC)):
+        raise ValueError(expired_message(profile.name, token))
+    return token
+
+
+def longbridge_connection(
+    profile: Profile,
+    secrets: SecretStore,
+    override: str | None,
+    access_token: AccessToken | None = None,
+    *,
+    now: datetime | None = None,
+) -> Connection:
+    """Longbridge: the app secret and the token record from the keyring (or the command line); trading
+    over signed REST, quotes over the official SDK's socket (``rest_url``/``stream_url`` override each)."""
+    from terminal.venues.longbridge.market import LongbridgeMarket  # the SDK loads only for a Longbridge profile
+    from terminal.venues.longbridge.venue import LongbridgeVenue
+
+    hosts = longbridge_hosts(profile)
+    secret = longbridge_secret(profile, secrets, override)
+    token = longbridge_token_of(profile, secrets, access_token, now)
+    market = LongbridgeMarket(
+        profile.api_key, secret, token.token, http_url=profile.rest_url, quote_ws_url=profile.stream_url
+    )
+    venue = LongbridgeVenue(hosts, profile.api_key, secret, token, quotes=market)
+    moment = now or datetime.now(UTC)
+    notice = ""
+    if token.needs_warning(moment):
+        expiry = token.expiry_text(moment)
+        notice = f"The Longbridge access token {expiry}: refresh it (Trading → Refresh access token…)."
     return Connection(venue, f"{profile.name} at {hosts.api_url}", notice)

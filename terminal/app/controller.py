@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -26,6 +29,7 @@ from terminal.storage.journal import Journal, JournalError
 from terminal.storage.profiles import Profile, ProfileBook, ProfileStore
 from terminal.storage.profiles import Venue as VenueKind
 from terminal.storage.secrets import SecretStore
+from terminal.ui.dialogs.longbridge_setup import expiry_line, expiry_warning, store_token
 from terminal.ui.dialogs.profiles import ProfileDialog
 from terminal.ui.dialogs.risk import RiskDialog
 from terminal.ui.dialogs.webull_token import WebullTokenDialog
@@ -33,6 +37,9 @@ from terminal.ui.main_window import MainWindow
 from terminal.venues.errors import VenueError
 from terminal.venues.webull.token import TokenClient
 from terminal.venues.webull.transport import WebullTransport
+
+if TYPE_CHECKING:
+    from terminal.venues.longbridge.token import AccessToken
 
 log = logging.getLogger("terminal.app")
 
@@ -54,6 +61,7 @@ class Controller(QObject):
         demo_arguments: list[str] | None = None,
         journal_file: Path | None = None,
         demo: DemoProcess | None = None,
+        access_token: str | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -65,6 +73,8 @@ class Controller(QObject):
         self.book: ProfileBook = store.load()
         self.extra = extra_profile  # a profile given on the command line (not saved)
         self._secret_override = secret_override
+        self._access_token_override = access_token  # $TERMINAL_ACCESS_TOKEN: the command line's Longbridge token
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)  # tests move time
         self._demo_arguments = demo_arguments
         self._journal_file = journal_file  # None: sessions are not journaled (and may trade regardless)
         self.session: Session | None = None
@@ -75,6 +85,7 @@ class Controller(QObject):
         window.edit_profiles_requested.connect(self.edit_profiles)
         window.risk_limits_requested.connect(self.edit_risk_limits)
         window.account_requested.connect(self.request_account)
+        window.refresh_token_requested.connect(self.request_token_refresh)
         self.demo.outage.connect(self._demo_outage)
         self.demo.restored.connect(self._demo_restored)
         self._dialog: ProfileDialog | None = None
@@ -130,6 +141,7 @@ class Controller(QObject):
                     access_token=access_token,
                     token_required=token_required,
                     poll_intervals=self.webull_intervals,
+                    longbridge_token=self._command_line_token(profile),
                 )
             except (DemoProcessError, VenueError, ValueError) as exc:
                 message = f"Could not open {profile.name}: {exc}"
@@ -153,6 +165,8 @@ class Controller(QObject):
                 self.book = self.book.with_last_used(profile.name)
                 self.store.save(self.book)
             self.window.risk_action.setEnabled(profile is not self.extra)
+            if profile.venue is VenueKind.LONGBRIDGE:
+                self._show_token_expiry(session, warn=True)
             if journal_problem:
                 session.notice.emit(Notice("error", f"Trading is disabled: {journal_problem}.", "system"))
             for problem in journal.problems if journal is not None else []:
@@ -198,6 +212,78 @@ class Controller(QObject):
         if token is None:
             log.warning("%s opens read only: no Webull access token", profile.name)
         return token, True
+
+    def _command_line_token(self, profile: Profile) -> AccessToken | None:
+        """The command line's Longbridge token ($TERMINAL_ACCESS_TOKEN), valid 90 days as far as we know."""
+        if profile is not self.extra or profile.venue is not VenueKind.LONGBRIDGE or not self._access_token_override:
+            return None
+        from terminal.venues.longbridge.token import AccessToken, default_expiry
+
+        return AccessToken(self._access_token_override, default_expiry(self.now()))
+
+    def _longbridge_token(self, session: Session | None) -> AccessToken | None:
+        from terminal.venues.longbridge.token import AccessToken
+
+        token = getattr(session.venue, "token", None) if session is not None else None
+        return token if isinstance(token, AccessToken) else None
+
+    def _show_token_expiry(self, session: Session, *, warn: bool = False) -> None:
+        """The token's expiry in the window; with ``warn``, a one-time notice when it is due within 14 days."""
+        token = self._longbridge_token(session)
+        if token is None:
+            return
+        now = self.now()
+        line = expiry_line(token, now)
+        self.window.show_token_expiry(line)
+        if warn and line.warn:
+            text = expiry_warning(token, now)
+            log.warning("%s", text)
+            self.window.toasts.show(text, "warning")
+            session.notice.emit(Notice("warning", text, "system"))
+
+    def request_token_refresh(self) -> None:
+        future = asyncio.ensure_future(self.refresh_longbridge_token())
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+
+    async def refresh_longbridge_token(self) -> bool:
+        """Ask Longbridge for a new access token valid 90 days, keep its record in the keyring and show
+        its expiry; False (the reason in words, no traceback) when it could not be refreshed."""
+        from terminal.venues.longbridge.token import default_expiry
+
+        session, profile = self.session, self.profile
+        if session is None or profile is None or profile.venue is not VenueKind.LONGBRIDGE:
+            return False
+        refresh = getattr(session.venue, "refresh_token", None)
+        if refresh is None:
+            return False
+        self.window.refresh_token_action.setEnabled(False)
+        try:
+            token = await refresh(expired_at=default_expiry(self.now()))
+        except VenueError as exc:
+            return self._refresh_failed(profile, exc.message)
+        except Exception as exc:  # any other failure is still said in words, never as a traceback
+            log.warning("refreshing the Longbridge access token failed: %r", exc)
+            return self._refresh_failed(profile, str(exc) or type(exc).__name__)
+        finally:
+            self.window.refresh_token_action.setEnabled(True)
+        store_token(self.secrets, profile.name, profile.api_key, token)
+        if self.session is session:
+            self._show_token_expiry(session)
+        where = "the keyring" if self.secrets.available else "this session only (no keyring)"
+        text = f"Longbridge access token refreshed: it {token.expiry_text(self.now())}; kept in {where}."
+        log.info("%s", text)
+        self.window.toasts.show(text, "info")
+        return True
+
+    def _refresh_failed(self, profile: Profile, reason: str) -> bool:
+        text = (
+            f"Could not refresh the Longbridge access token of {profile.name}: {reason}. If it has expired, "
+            "create a new one on Longbridge's developer site and enter it in Profiles."
+        )
+        log.error("%s", text)
+        self.window.toasts.show(text, "error")
+        return False
 
     def request_account(self, account_id: str) -> None:
         """The account picker chose another account of the same key: re-open the session on it (a saved

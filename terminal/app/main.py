@@ -15,6 +15,7 @@ from terminal.storage.app_settings import FPS_MAX, FPS_MIN, THEME_NAMES
 log = logging.getLogger("terminal.app")
 
 SECRET_VARIABLE = "TERMINAL_API_SECRET"  # never a command-line argument: it would show in `ps`
+TOKEN_VARIABLE = "TERMINAL_ACCESS_TOKEN"  # the Longbridge access token for --longbridge-url, likewise
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -29,12 +30,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--api-key",
-        help=f"API key for --rest-url, the Deriv account for --deriv-url, or the app key for --webull-url; its "
-        f"secret (token, app secret) is read from ${SECRET_VARIABLE}",
+        help=f"API key for --rest-url, the Deriv account for --deriv-url, or the app key for --webull-url and "
+        f"--longbridge-url; its secret (token, app secret) is read from ${SECRET_VARIABLE}",
     )
     parser.add_argument("--deriv-url", help="attach to a Deriv-protocol WebSocket endpoint (wss://…/websockets/v3)")
     parser.add_argument(
         "--webull-url", help="attach to a Webull-compatible HTTP API host (https://host[:port]; needs --api-key)"
+    )
+    parser.add_argument(
+        "--longbridge-url",
+        help=f"attach to a Longbridge-compatible OpenAPI host (https://host[:port]; needs --api-key; the access "
+        f"token is read from ${TOKEN_VARIABLE}, taken as valid for 90 days)",
+    )
+    parser.add_argument(
+        "--longbridge-quote-url", metavar="URL", help="the Longbridge quote socket (wss://…) for --longbridge-url"
     )
     parser.add_argument("--webull-account", metavar="ID", help="the Webull account to trade (default: the first)")
     parser.add_argument("--deriv-app-id", type=int, default=1089, help="the Deriv app id (default 1089, for testing)")
@@ -49,10 +58,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--rest-url and --stream-url go together")
     if args.deriv_url and args.rest_url:
         parser.error("--deriv-url and --rest-url cannot go together")
-    if sum(bool(url) for url in (args.rest_url, args.deriv_url, args.webull_url)) > 1:
-        parser.error("--rest-url, --deriv-url and --webull-url cannot go together")
-    if args.api_key and not (args.rest_url or args.deriv_url or args.webull_url):
-        parser.error("--api-key needs --rest-url and --stream-url, --deriv-url or --webull-url")
+    if sum(bool(url) for url in (args.rest_url, args.deriv_url, args.webull_url, args.longbridge_url)) > 1:
+        parser.error("--rest-url, --deriv-url, --webull-url and --longbridge-url cannot go together")
+    if args.api_key and not (args.rest_url or args.deriv_url or args.webull_url or args.longbridge_url):
+        parser.error("--api-key needs --rest-url and --stream-url, --deriv-url, --webull-url or --longbridge-url")
+    if args.longbridge_url and not args.api_key:
+        parser.error(
+            f"--longbridge-url needs --api-key (the app key; its secret in ${SECRET_VARIABLE}, the access token "
+            f"in ${TOKEN_VARIABLE})"
+        )
+    if args.longbridge_quote_url and not args.longbridge_url:
+        parser.error("--longbridge-quote-url needs --longbridge-url")
     if args.webull_url and not args.api_key:
         parser.error("--webull-url needs --api-key (the app key; its secret in $TERMINAL_API_SECRET)")
     if args.webull_account and not args.webull_url:
@@ -73,4 +89,4 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from terminal.app.run import run
 
-    return run(args, os.environ.get(SECRET_VARIABLE))
+    return run(args, os.environ.get(SECRET_VARIABLE), os.environ.get(TOKEN_VARIABLE))

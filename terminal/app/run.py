@@ -34,6 +34,14 @@ COMMAND_LINE_PROFILE = "Command line"
 
 
 def _command_line_profile(args: argparse.Namespace) -> Profile | None:
+    if getattr(args, "longbridge_url", None):
+        return Profile(
+            name=COMMAND_LINE_PROFILE,
+            venue=VenueKind.LONGBRIDGE,
+            rest_url=args.longbridge_url,
+            stream_url=getattr(args, "longbridge_quote_url", None) or None,
+            api_key=args.api_key or "",
+        )
     if getattr(args, "webull_url", None):
         return Profile(
             name=COMMAND_LINE_PROFILE,
@@ -61,7 +69,7 @@ def _command_line_profile(args: argparse.Namespace) -> Profile | None:
     )
 
 
-def run(args: argparse.Namespace, secret: str | None) -> int:
+def run(args: argparse.Namespace, secret: str | None, access_token: str | None = None) -> int:
     paths = default_paths().ensure()
     logs = setup_logging(paths, args.log_level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -104,6 +112,7 @@ def run(args: argparse.Namespace, secret: str | None) -> int:
         demo_arguments=demo_arguments,
         journal_file=paths.journal_file,
         demo=demo,
+        access_token=access_token,
     )
     if args.api_key and secret is None:
         log.warning("--api-key given without $TERMINAL_API_SECRET: market data only")

@@ -116,8 +116,8 @@ def _duplicate(name: str, existing: str) -> str:
 
 
 def default_book() -> ProfileBook:
-    """What a first start offers: the demo exchange, the four HashKey hosts, Deriv and Webull (Hong Kong
-    and US production), without keys or tokens.
+    """What a first start offers: the demo exchange, the four HashKey hosts, Deriv, Webull (Hong Kong
+    and US production) and Longbridge (global), without keys or tokens.
 
     Deriv without a token shows its public market data (symbols, ticks, candles) with the public app id.
     Webull signs every request: its profiles connect once an app key and secret are entered.
@@ -134,4 +134,5 @@ def default_book() -> ProfileBook:
         Profile(f"Webull {region.name}", Venue.WEBULL, environment=Environment.PRODUCTION, region=region)
         for region in (Region.HK, Region.US)
     ]
+    profiles.append(Profile("Longbridge", Venue.LONGBRIDGE))
     return ProfileBook(tuple(profiles))

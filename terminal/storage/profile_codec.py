@@ -2,7 +2,8 @@
 
 Decoding is forgiving per profile (a bad one is skipped with a sentence) and strict per document.
 Fields added later within version 1 are optional: an older file without them reads as the defaults
-(the risk "actions" and "cancel_on_disconnect_s"; Webull's "region", "algorithm" and "account").
+(the risk "actions" and "cancel_on_disconnect_s"; Webull's "region", "algorithm" and "account";
+Longbridge's "longbridge_region").
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from terminal.storage.profile_model import (
     Deployment,
     Environment,
     JsonValue,
+    LongbridgeRegion,
     Profile,
     ProfileError,
     Region,
@@ -78,6 +80,7 @@ def encode_profile(profile: Profile) -> dict[str, JsonValue]:
         "region": profile.region.value,
         "algorithm": profile.algorithm.value,
         "account": profile.account,
+        "longbridge_region": profile.longbridge_region.value,
         "risk": {
             "max_order_notional": _plain(risk.max_order_notional),
             "max_quantity_per_symbol": {
@@ -176,6 +179,7 @@ def decode_profile(raw: object) -> Profile:
         region=raw.get("region", Region.HK),
         algorithm=raw.get("algorithm", SignatureAlgorithm.HMAC_SHA256),
         account=_text(raw, "account", ""),
+        longbridge_region=raw.get("longbridge_region", LongbridgeRegion.GLOBAL),
         risk=_decode_risk(risk),
         ui=ui,
     )

@@ -43,6 +43,7 @@ class Venue(StrEnum):
     HASHKEY = "hashkey"
     DERIV = "deriv"  # Deriv's WebSocket API: contracts, no order book
     WEBULL = "webull"  # Webull's HTTP OpenAPI: stocks, every request signed, a 2FA access token to trade
+    LONGBRIDGE = "longbridge"  # Longbridge OpenAPI: signed REST trading, quotes over the SDK's socket
 
 
 class Deployment(StrEnum):
@@ -62,6 +63,13 @@ class Region(StrEnum):
 
     HK = "hk"  # Webull Securities (Hong Kong): the 2FA access token is mandatory
     US = "us"
+
+
+class LongbridgeRegion(StrEnum):
+    """Longbridge regions (same values as terminal/venues/longbridge/hosts.py, which storage may not import)."""
+
+    GLOBAL = "global"  # https://openapi.longportapp.com
+    CHINA = "cn"  # https://openapi.longportapp.cn
 
 
 class SignatureAlgorithm(StrEnum):
@@ -120,11 +128,11 @@ def _check_url(value: object, schemes: tuple[str, ...], what: str) -> str:
     return text
 
 
-def _check_bare_host(url: str) -> str:
-    """Webull signs the path as the server sees it, so its endpoint may not carry one of its own."""
+def _check_bare_host(url: str, venue: str = "Webull") -> str:
+    """Webull and Longbridge sign the path as the server sees it, so their endpoint may not carry one of its own."""
     parts = urlsplit(url)
     if parts.path.strip("/") or parts.query or parts.fragment:
-        raise ProfileError(f"The Webull endpoint {url!r} must be a bare host, without a path (https://host[:port])")
+        raise ProfileError(f"The {venue} endpoint {url!r} must be a bare host, without a path (https://host[:port])")
     return url
 
 
@@ -170,6 +178,10 @@ class Profile:
     bare host, no path) replaces it. ``api_key`` is the app key, ``algorithm`` what requests are
     signed with, ``account`` the Webull account ID to trade (empty: the first the key sees). The
     app secret and the 2FA access token are in the keyring (secrets.py, ``access_token_key``).
+
+    A Longbridge profile picks its API host by ``longbridge_region``; ``rest_url`` alone (a bare host)
+    replaces it and ``stream_url`` alone (ws:// or wss://) replaces the quote socket. ``api_key`` is the
+    app key; the app secret and the access token (a JSON record with its expiry) are in the keyring.
     """
 
     name: str
@@ -184,6 +196,7 @@ class Profile:
     region: Region = Region.HK
     algorithm: SignatureAlgorithm = SignatureAlgorithm.HMAC_SHA256
     account: str = ""
+    longbridge_region: LongbridgeRegion = LongbridgeRegion.GLOBAL
     risk: RiskLimits = field(default_factory=RiskLimits)
     ui: Mapping[str, JsonValue] = field(default_factory=dict)
 
@@ -196,6 +209,11 @@ class Profile:
         object.__setattr__(
             self, "algorithm", _enum_value(SignatureAlgorithm, self.algorithm, "The signature algorithm")
         )
+        object.__setattr__(
+            self,
+            "longbridge_region",
+            _enum_value(LongbridgeRegion, self.longbridge_region, "The Longbridge region"),
+        )
         if self.venue is Venue.DERIV:
             if self.rest_url is not None:
                 raise ProfileError("A Deriv profile has no REST URL: Deriv speaks only WebSocket")
@@ -206,6 +224,11 @@ class Profile:
                 raise ProfileError("A Webull profile has no stream URL: set the API endpoint alone")
             if self.rest_url is not None:
                 _check_bare_host(_check_url(self.rest_url, ("http", "https"), "The Webull endpoint"))
+        elif self.venue is Venue.LONGBRIDGE:
+            if self.rest_url is not None:
+                _check_bare_host(_check_url(self.rest_url, ("http", "https"), "The Longbridge endpoint"), "Longbridge")
+            if self.stream_url is not None:
+                _check_url(self.stream_url, ("ws", "wss"), "The Longbridge quote socket")
         elif (self.rest_url is None) != (self.stream_url is None):
             raise ProfileError("Set both the REST URL and the stream URL, or neither")
         elif self.rest_url is not None:
@@ -250,8 +273,10 @@ class Profile:
 
     @property
     def custom_hosts(self) -> tuple[str, str] | None:
-        """(REST URL, stream URL) when both are set: they override deployment and environment."""
-        if self.rest_url is None or self.stream_url is None:
+        """(REST URL, stream URL) when both are set: they override deployment and environment.
+
+        Always None for Longbridge, whose two overrides stand alone."""
+        if self.rest_url is None or self.stream_url is None or self.venue is Venue.LONGBRIDGE:
             return None
         return self.rest_url, self.stream_url
 

@@ -28,6 +28,7 @@ from terminal.storage.log_buffer import LogBuffer
 from terminal.storage.paths import AppPaths
 from terminal.ui import theme
 from terminal.ui.chart.chart_dock import ChartDock
+from terminal.ui.dialogs.longbridge_setup import ExpiryLine
 from terminal.ui.docks.balances import BalancesDock
 from terminal.ui.docks.base import SessionDock
 from terminal.ui.docks.history import HistoryDock
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
     settings_requested = Signal()
     theme_requested = Signal(str)  # View > Theme: the app applies and saves it (as Settings does)
     account_requested = Signal(str)  # the account picker chose another account of the key (Webull)
+    refresh_token_requested = Signal()  # "Refresh access token…" (Longbridge sessions only)
 
     def __init__(self, settings_file: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,6 +199,18 @@ class MainWindow(QMainWindow):
         self._account_picker_action = bar.addWidget(self.account_picker)
         self._account_picker_action.setVisible(False)
         self._accounts_task: asyncio.Task[None] | None = None
+        # A token with an expiry (Longbridge): when it expires, and the action that refreshes it.
+        self.token_label = QLabel()
+        self.token_label.setObjectName("tokenExpiryLabel")
+        bar.addWidget(self.token_label)
+        self.refresh_token_action = QAction("Refresh access token…", self)
+        self.refresh_token_action.setObjectName("refreshTokenAction")
+        self.refresh_token_action.setToolTip("Ask Longbridge for a new access token valid 90 more days")
+        self.refresh_token_action.triggered.connect(self.refresh_token_requested.emit)
+        self.refresh_token_action.setVisible(False)
+        bar.addAction(self.refresh_token_action)
+        self._token_expiry: ExpiryLine | None = None
+        theme.notifier().changed.connect(self._style_token_label)  # a bound method: gone with the window
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -262,6 +276,7 @@ class MainWindow(QMainWindow):
         self.risk_action = QAction("&Risk limits…", self)
         self.risk_action.triggered.connect(self.risk_limits_requested.emit)
         trading.addAction(self.risk_action)
+        trading.addAction(self.refresh_token_action)
         view = self.menuBar().addMenu("&View")
         for dock in (*self.docks, self.history):
             view.addAction(dock.toggleViewAction())
@@ -330,6 +345,7 @@ class MainWindow(QMainWindow):
         self.rate_banner.bind(session)
         self._show_account()
         self._show_brokerage_accounts(session)
+        self.show_token_expiry(None)  # the controller shows it again for a session whose token expires
         if session is not None:
             session.notice.connect(self._on_notice)
             session.contracts.changed.connect(self._on_contracts)
@@ -337,6 +353,19 @@ class MainWindow(QMainWindow):
                 symbols = sorted(session.venue.instruments)
                 if symbols:
                     session.set_active_symbol(DEFAULT_SYMBOL if DEFAULT_SYMBOL in symbols else symbols[0])
+
+    def show_token_expiry(self, line: ExpiryLine | None) -> None:
+        """The token's expiry next to the account ("Longbridge · token expires … (in 84 days)"), in the
+        warning colour when due; None hides it and the refresh action (sessions without such a token)."""
+        self._token_expiry = line
+        self.token_label.setText(f"  {line.text}" if line is not None else "")
+        self.refresh_token_action.setVisible(line is not None)
+        self._style_token_label()
+
+    def _style_token_label(self, _colours: object = None) -> None:
+        line = self._token_expiry
+        warn = line is not None and line.warn
+        self.token_label.setStyleSheet(f"color: {theme.current().warn};" if warn else "")
 
     def _on_contracts(self, change: ContractChange) -> None:
         if change.account:

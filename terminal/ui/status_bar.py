@@ -14,6 +14,17 @@ STREAM_NAMES = {"public_v1": "trades", "public_v2": "market", "private": "accoun
 CLOCK_WARNING_MS = 1000
 
 
+EXPIRED_TOKEN_HINT = (
+    "the access token has expired: create a new one on the venue's developer site and enter it in Profiles"
+)
+
+
+def token_expired(reason: str) -> bool:
+    """Whether a failure reason says the access token expired (Longbridge's TokenExpired, 401003…)."""
+    words = reason.casefold()
+    return "token" in words and "expire" in words and "profiles" not in words
+
+
 def _chip(label: QLabel, text: str, colour: str, tooltip: str = "") -> None:
     label.setText(text)
     label.setStyleSheet(f"color: {colour}; padding: 0 6px;")
@@ -53,6 +64,8 @@ class StatusBar(QStatusBar):
         status = session.status
         state = status.session_state
         reason = f": {status.session_reason}" if status.session_reason else ""
+        if token_expired(status.session_reason):
+            reason += f" ({EXPIRED_TOKEN_HINT})"
         self.session_label.setText(f"{session.name}: {state}{reason}")
         for name in status.streams:
             if name not in self.streams:  # another venue's link (Deriv has one: "deriv")

@@ -15,6 +15,7 @@ from terminal.storage.profiles import (
     Deployment,
     Environment,
     JsonValue,
+    LongbridgeRegion,
     Profile,
     ProfileBook,
     ProfileError,
@@ -89,7 +90,7 @@ def profiles(draw: st.DrawFn) -> Profile:
             None
             if not custom or venue is Venue.DERIV
             else f"{draw(st.sampled_from(('http', 'https')))}://{draw(hosts)}{draw(ports)}"
-            if venue is Venue.WEBULL
+            if venue in (Venue.WEBULL, Venue.LONGBRIDGE)
             else draw(urls(("http", "https")))
         ),
         stream_url=draw(urls(("ws", "wss"))) if custom and venue is not Venue.WEBULL else None,
@@ -99,6 +100,7 @@ def profiles(draw: st.DrawFn) -> Profile:
         region=draw(st.sampled_from(Region)),
         algorithm=draw(st.sampled_from(SignatureAlgorithm)),
         account=draw(st.text("ACEGHKMNRSU-0123456789", max_size=24)),
+        longbridge_region=draw(st.sampled_from(LongbridgeRegion)),
         risk=draw(risks),
         ui=draw(st.dictionaries(st.text(max_size=10), json_values, max_size=4)),
     )
@@ -146,6 +148,7 @@ def test_defaults_offer_the_demo_the_four_hashkey_hosts_and_deriv_without_keys()
         "Deriv",
         "Webull HK",
         "Webull US",
+        "Longbridge",
     )
     assert book.get("Demo").venue is Venue.DEMO
     deriv = book.get("Deriv")

@@ -2,7 +2,8 @@
 
 "Test connection" asks the venue what the key or token may do; "Log in with Deriv…" runs Deriv's OAuth
 over a loopback redirect and keeps the received tokens in the keyring. For Webull, Test connection lists
-the app key's accounts and "Get access token…" runs the 2FA verification (webull_token.py).
+the app key's accounts and "Get access token…" runs the 2FA verification (webull_token.py). For
+Longbridge, the access token is entered with its expiry date and refreshed in place (longbridge_rows.py).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ from terminal.storage.profiles import (
 from terminal.storage.profiles import Venue as VenueKind
 from terminal.storage.secrets import SecretStore, access_token_key
 from terminal.ui import theme
+from terminal.ui.dialogs.longbridge_rows import LongbridgeRows
+from terminal.ui.dialogs.longbridge_setup import stored_token
 from terminal.ui.dialogs.webull_token import POLL_INTERVAL, TOKEN_TIMEOUT, WebullTokenDialog
 from terminal.venues.deriv.endpoints import DEFAULT_APP_ID, DEFAULT_WS_URL
 from terminal.venues.deriv.oauth import DEFAULT_PATH, LoopbackReceiver, OAuthAccount, is_login_id, is_token, login_url
@@ -56,6 +59,7 @@ from terminal.venues.hashkey.hosts import Environment as HostEnvironment
 from terminal.venues.hashkey.hosts import Hosts, hosts_for
 from terminal.venues.hashkey.signing import Credentials
 from terminal.venues.hashkey.venue import HashKeyVenue
+from terminal.venues.longbridge.token import AccessToken
 from terminal.venues.webull.hosts import Environment as WebullEnvironment
 from terminal.venues.webull.hosts import Hosts as WebullHosts
 from terminal.venues.webull.hosts import Region as WebullRegion
@@ -71,6 +75,7 @@ VENUES = {
     "HashKey": VenueKind.HASHKEY,
     "Deriv": VenueKind.DERIV,
     "Webull": VenueKind.WEBULL,
+    "Longbridge": VenueKind.LONGBRIDGE,
 }
 REGIONS = {"Hong Kong (hk)": Region.HK, "United States (us)": Region.US}
 ALGORITHMS = {"HMAC-SHA256": SignatureAlgorithm.HMAC_SHA256, "HMAC-SHA1": SignatureAlgorithm.HMAC_SHA1}
@@ -145,6 +150,8 @@ class ProfileDialog(QDialog):
             signal.connect(self._enable)
         self._build_deriv_widgets()
         self._build_webull_widgets()
+        self.longbridge = LongbridgeRows(self, self.outcome_text)
+        self.longbridge.refresh.clicked.connect(self._refresh_longbridge_token)
         form = QFormLayout()
         self.form = form
         form.addRow("Name", self.name)
@@ -167,6 +174,8 @@ class ProfileDialog(QDialog):
         form.addRow("Account", self.webull_account)
         form.addRow("Endpoint override", self.webull_endpoint)
         form.addRow("Access token", self.webull_token_row)
+        for row_label, row_widget in self.longbridge.rows:
+            form.addRow(row_label, row_widget)
         self.keyring_note = QLabel(
             "Secrets are kept in the system keyring."
             if secrets.available
@@ -240,11 +249,13 @@ class ProfileDialog(QDialog):
         self.recv_window.setValue(profile.recv_window)
         self._show_deriv(profile)
         self._show_webull(profile)
+        self.longbridge.show(profile, self._secrets)
         self._enable()
 
     def _enable(self) -> None:
         deriv = self._is_deriv()
         webull = self._is_webull()
+        longbridge = self._is_longbridge()
         hashkey_rows: tuple[QWidget, ...] = (
             self.deployment,
             self.custom,
@@ -267,9 +278,12 @@ class ProfileDialog(QDialog):
             self.webull_token_row,
         )
         for widget in hashkey_rows:
-            self.form.setRowVisible(widget, not deriv and not webull)
-        for widget in (self.environment, self.api_key, self.secret):
+            self.form.setRowVisible(widget, not deriv and not webull and not longbridge)
+        self.form.setRowVisible(self.environment, not deriv and not longbridge)
+        for widget in (self.api_key, self.secret):
             self.form.setRowVisible(widget, not deriv)
+        for _label, widget in self.longbridge.rows:
+            self.form.setRowVisible(widget, longbridge)
         for widget in deriv_rows:
             self.form.setRowVisible(widget, deriv)
         for widget in webull_rows:
@@ -280,7 +294,7 @@ class ProfileDialog(QDialog):
         ):
             label = self.form.labelForField(widget)
             if isinstance(label, QLabel):
-                label.setText(webull_label if webull else hashkey_label)
+                label.setText(webull_label if webull or longbridge else hashkey_label)
         hashkey = VENUES[self.venue.currentText()] is VenueKind.HASHKEY
         custom = self.custom.isChecked()
         self.deployment.setEnabled(hashkey and not custom)
@@ -344,6 +358,14 @@ class ProfileDialog(QDialog):
                 api_key=self.api_key.text().strip(),
                 account=self._webull_account_id(),
             )
+        if self._is_longbridge():
+            return replace(
+                current,
+                name=self.name.text().strip(),
+                venue=VenueKind.LONGBRIDGE,
+                api_key=self.api_key.text().strip(),
+                **self.longbridge.profile_fields(),  # type: ignore[arg-type]
+            )
         custom = self.custom.isChecked()
         return replace(
             current,
@@ -379,6 +401,8 @@ class ProfileDialog(QDialog):
                 self._secrets.move(old.name, profile.name, key)
         if secret and profile.api_key:
             self._secrets.set(profile.name, profile.api_key, secret)
+        if profile.venue is VenueKind.LONGBRIDGE:
+            self.longbridge.save_token(self._secrets, profile.name, profile.api_key)
         try:
             self._store.save(book)
         except ProfileError as exc:
@@ -406,6 +430,9 @@ class ProfileDialog(QDialog):
             return
         if profile.venue is VenueKind.WEBULL:
             self._test_webull(profile)
+            return
+        if profile.venue is VenueKind.LONGBRIDGE:
+            self._test_longbridge(profile)
             return
         if profile.venue is VenueKind.DEMO and profile.custom_hosts is None:
             self.outcome.setText("The built-in demo exchange uses its own demo keys: nothing to test.")
@@ -831,6 +858,46 @@ class ProfileDialog(QDialog):
             "Access token verified and stored." if token else "No access token: the profile connects read-only."
         )
         self._show_webull_token_state(app_key)
+
+    # ---- Longbridge ---------------------------------------------------------------------------
+
+    def outcome_text(self, text: str) -> None:
+        self.outcome.setText(text)
+
+    def _is_longbridge(self) -> bool:
+        return VENUES[self.venue.currentText()] is VenueKind.LONGBRIDGE
+
+    def _longbridge_setup(self) -> tuple[Profile, str, AccessToken | None] | None:
+        """The profile on screen, its app secret and token (typed, else stored); None with the reason shown."""
+        try:
+            profile = self._profile_from_form()
+            secret = self.secret.text() or (
+                self._secrets.get(self._editing, profile.api_key) if profile.api_key else None
+            )
+            if not profile.api_key or not secret:
+                self.outcome.setText("Enter the app key and its app secret first: Longbridge signs every request.")
+                return None
+            token = self.longbridge.typed_token() or stored_token(self._secrets, self._editing, profile.api_key)
+        except (ProfileError, ValueError) as exc:
+            self.problem.setText(str(exc))
+            return None
+        self.problem.clear()
+        return profile, secret, token
+
+    def _test_longbridge(self, profile: Profile) -> None:
+        setup = self._longbridge_setup()
+        if setup is None:
+            return
+        self.test.setEnabled(False)
+        self.longbridge.test(*setup, done=lambda: self.test.setEnabled(True))
+
+    def _refresh_longbridge_token(self) -> None:
+        setup = self._longbridge_setup()
+        if setup is None:
+            return
+        profile, secret, token = setup
+        # The new token is kept under the name the keyring knows now (renaming moves it on Save).
+        self.longbridge.refresh_stored(replace(profile, name=self._editing), secret, token, self._secrets)
 
 
 def _deriv_verdict(venue: DerivVenue, typed: str) -> str:
