@@ -166,6 +166,12 @@ class Session(QObject):
             self.spawn(self._recover(unfinished))
         return True
 
+    @property
+    def _news_from_ms(self) -> int:
+        """Fills from this time on are news (announced), older ones history. Counted from the start of
+        the second the session started in: some venues (Longbridge) stamp fills in whole seconds."""
+        return self._started_ms // 1000 * 1000
+
     async def _recover(self, unfinished: list[Order]) -> None:
         result = await recover(self.venue, self.orders, self.audit, unfinished)
         self.resume_trading(RECOVERING)
@@ -257,7 +263,7 @@ class Session(QObject):
         reconciliation), so that each is announced once."""
         orders = await self.venue.order_history(limit=500)
         fills = await self.venue.fills(limit=500)
-        earlier = [fill for fill in fills if fill.time_ms < self._started_ms]
+        earlier = [fill for fill in fills if fill.time_ms < self._news_from_ms]
         self.orders.load((OrderEvent(report_of(o), o) for o in orders), earlier)
 
     # ---- what watchers ask for -----------------------------------------------------------------
@@ -298,7 +304,7 @@ class Session(QObject):
             fill = event.fill
             if self.orders.add_fill(fill):
                 self.audit.event(f"fill {fill.quantity} at {fill.price} (trade {fill.trade_id})", fill.client_order_id)
-                if fill.time_ms >= self._started_ms:
+                if fill.time_ms >= self._news_from_ms:
                     instrument = self.venue.instruments.get(fill.symbol)
                     self._notify(Notice("info", describe_fill(fill, instrument), "fill", fill.client_order_id))
         elif isinstance(event, OrderMissingEvent):

@@ -111,16 +111,17 @@ class TokenClient:
         "The old access_token will be invalidated after a successful call": so the call is never
         re-sent automatically. A lost answer raises UnknownOutcome; the old token may then be dead,
         and the user gets a new one on the developer site."""
-        data = await self.transport.request(
-            "GET",
-            REFRESH_PATH,
-            # Written as the page's example, colons literal (legal in a query; signed as sent).
-            query=f"expired_at={iso_ms(expired_at)}",
-            rate_class=RateClass.AUTH,
-            idempotent=False,
-        )
-        token = parse_refresh(data)
-        self.transport.set_access_token(token.token)
+        async with self.transport.token_change():
+            data = await self.transport.request(
+                "GET",
+                REFRESH_PATH,
+                # Written as the page's example, colons literal (legal in a query; signed as sent).
+                query=f"expired_at={iso_ms(expired_at)}",
+                rate_class=RateClass.AUTH,
+                idempotent=False,
+            )
+            token = parse_refresh(data)
+            self.transport.set_access_token(token.token)
         return token
 
 

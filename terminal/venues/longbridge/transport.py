@@ -164,6 +164,14 @@ class LongbridgeTransport:
         protect_library_loggers()
         self._access_token: str | None = None
         self.set_access_token(access_token)
+        # A token change waits for the requests on the wire and holds new ones back meanwhile: the
+        # venue invalidates the old token the moment it issues the new one (refresh-token-api).
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._open = asyncio.Event()
+        self._open.set()
+        self._changer: asyncio.Task[object] | None = None
         if timestamps is None:
             timestamps = (
                 TimestampSequence(clock_ms) if clock_ms is not None else SHARED_TIMESTAMPS.get(hosts.api_url, app_key)
@@ -257,6 +265,35 @@ class LongbridgeTransport:
                 await self.limiter.acquire(gap, max_wait=max_wait)
             yield
 
+    @contextlib.asynccontextmanager
+    async def _on_the_wire(self) -> AsyncIterator[None]:
+        """Count a request from signing to its answer; wait first while another task changes the token."""
+        if asyncio.current_task() is not self._changer:
+            await self._open.wait()
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def token_change(self) -> AsyncIterator[None]:
+        """While held, only this task's requests go out, after every other request on the wire has been
+        answered: a refresh (which kills the old token) never races a request signed with it."""
+        if self._changer is not None:
+            raise RuntimeError("a token change is already under way")
+        self._changer = asyncio.current_task()
+        self._open.clear()
+        try:
+            await self._idle.wait()
+            yield
+        finally:
+            self._changer = None
+            self._open.set()
+
     async def _send(
         self,
         method: str,
@@ -267,11 +304,13 @@ class LongbridgeTransport:
         idempotent: bool,
         max_wait: float | None,
     ) -> object:
-        token = self._access_token
-        if not token:
-            raise AuthenticationError("", "no Longbridge access token: set one (developer site) before calling the API")
         url = f"{self.hosts.api_url}{path}" + (f"?{query_string}" if query_string else "")
-        async with self._slot(rate_class, max_wait):
+        async with self._slot(rate_class, max_wait), self._on_the_wire():
+            token = self._access_token  # read after any wait: a token change may have happened meanwhile
+            if not token:
+                raise AuthenticationError(
+                    "", "no Longbridge access token: set one (developer site) before calling the API"
+                )
             request = self._http.build_request(method, url, content=body)
             # Signed as it will go out: the path and query httpx will write, the body bytes it will send.
             sent_path, _, raw_query = request.url.raw_path.decode("ascii").partition("?")

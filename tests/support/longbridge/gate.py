@@ -45,7 +45,9 @@ def authenticate(state: ServerState, record: RecordedRequest) -> str:
             f"X-Timestamp {timestamp} is {skew:+.1f} s from the server's clock (window ±{state.config.clock_skew:g} s)"
         )
         raise reject(state, record, wire.duplicate_request(), what)
-    if not state.timestamps.first_use(key, timestamp):
+    # A replay is the same signed request again: the official SDK stamps whole seconds, so two different
+    # requests may share a timestamp (their signatures differ); the terminal never repeats one at all.
+    if not state.timestamps.first_use(key, f"{timestamp} {headers.get('x-api-signature', '')}"):
         raise reject(state, record, wire.duplicate_request(), f"X-Timestamp {timestamp} was already used")
     if not token:
         raise reject(state, record, wire.token_invalid(), "no Authorization header")

@@ -82,6 +82,35 @@ def refresh_token(call: Call) -> JSON:
     }
 
 
+def socket_token(call: Call) -> JSON:
+    """The one-time password the quote SDK asks for before it opens the quote socket (signed like any call)."""
+    allow_only(call, frozenset())
+    return {"otp": f"otp-{call.token[-6:]}", "limit": 10, "online": 0}
+
+
+def watchlist_groups(call: Call) -> JSON:
+    """The user's watchlist groups (the quote SDK's ``watchlist()``)."""
+    allow_only(call, frozenset())
+    groups = [
+        {
+            "id": str(number),
+            "name": name,
+            "securities": [
+                {
+                    "symbol": symbol,
+                    "market": symbol.rsplit(".", 1)[-1],
+                    "name": symbol,
+                    "watched_price": "",
+                    "watched_at": "1700000000",
+                }
+                for symbol in symbols
+            ],
+        }
+        for number, (name, symbols) in enumerate(call.state.watchlist, start=1)
+    ]
+    return {"groups": groups}
+
+
 # -- orders --------------------------------------------------------------------------------------------------
 
 

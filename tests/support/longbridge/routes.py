@@ -12,6 +12,8 @@ Handler = Callable[[Call], JSON]
 
 ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", "/v1/token/refresh"): handlers.refresh_token,
+    ("GET", "/v1/socket/token"): handlers.socket_token,
+    ("GET", "/v1/watchlist/groups"): handlers.watchlist_groups,
     ("POST", "/v1/trade/order"): handlers.submit_order,
     ("PUT", "/v1/trade/order"): handlers.replace_order,
     ("DELETE", "/v1/trade/order"): handlers.cancel_order,

@@ -41,3 +41,5 @@ class ServerState:
         self.market = Market(prices)
         self.account = account
         self.engine = Engine(account, self.market, clock)
+        # The user's watchlist groups (GET /v1/watchlist/groups, served on the REST host as Longbridge does).
+        self.watchlist: list[tuple[str, list[str]]] = [("Mine", ["700.HK", "AAPL.US"]), ("HK", ["9988.HK"])]

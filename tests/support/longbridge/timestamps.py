@@ -1,5 +1,5 @@
 """The replay guard: ``X-Timestamp`` must be near the server's clock, and one key never sends the same
-timestamp twice inside the window (403202 "duplicate request")."""
+signed request (timestamp and signature) twice inside the window (403202 "duplicate request")."""
 
 from __future__ import annotations
 
@@ -28,11 +28,12 @@ class TimestampBook:
     def skew(self, moment: float) -> float:
         return moment - self._clock()
 
-    def first_use(self, app_key: str, timestamp: str) -> bool:
+    def first_use(self, app_key: str, stamp: str) -> bool:
+        """Whether ``stamp`` (the timestamp, with the signature it came with) is new for this key."""
         now = self._clock()
         if len(self._seen) > 2000:
             self._seen = {key: at for key, at in self._seen.items() if now - at <= 2 * self.window + 1}
-        key = (app_key, timestamp)
+        key = (app_key, stamp)
         if key in self._seen:
             return False
         self._seen[key] = now

@@ -301,3 +301,48 @@ async def test_secrets_stay_out_of_logs_and_repr(caplog: pytest.LogCaptureFixtur
     signature = venue.requests[0].headers["x-api-signature"]
     for secret in (APP_SECRET, TOKEN, APP_KEY, signature):
         assert secret not in text
+
+
+async def test_a_token_change_waits_for_requests_on_the_wire_and_holds_new_ones_back() -> None:
+    """The venue kills the old token when it issues the new one: no request signed with the old token
+    may still be travelling then, and none waiting may go out with it afterwards."""
+    answer_first = asyncio.Event()
+    seen: list[tuple[str, str]] = []
+
+    async def venue(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers["authorization"]))
+        if request.url.path == "/v1/slow":
+            await answer_first.wait()
+        return ok({})
+
+    transport = LongbridgeTransport(
+        HOSTS,
+        APP_KEY,
+        APP_SECRET,
+        access_token=TOKEN,
+        clock_ms=lambda: NOW_MS,
+        client=httpx.AsyncClient(transport=httpx.MockTransport(venue)),
+        limiter=RateLimiter(ROOMY),
+        rates=ROOMY,
+        retry_sleep=_no_sleep,
+    )
+    slow = asyncio.create_task(transport.request("GET", "/v1/slow", idempotent=True))
+    while not seen:
+        await asyncio.sleep(0)
+
+    async def change() -> None:
+        async with transport.token_change():
+            await transport.request("GET", "/v1/token/refresh", idempotent=False)
+            transport.set_access_token("new-token")
+
+    changing = asyncio.create_task(change())
+    for _ in range(20):
+        await asyncio.sleep(0)
+    later = asyncio.create_task(transport.request("GET", "/v1/later", idempotent=True))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert [path for path, _ in seen] == ["/v1/slow"]  # the change waits for the slow answer; "later" waits too
+    answer_first.set()
+    await asyncio.gather(slow, changing, later)
+    assert seen == [("/v1/slow", TOKEN), ("/v1/token/refresh", TOKEN), ("/v1/later", "new-token")]
+    await transport.aclose()
