@@ -74,8 +74,7 @@ class StatusBar(QStatusBar):
                 self.streams[name] = label
         # HashKey's three links always show (waiting until they report); any other venue's, once they report.
         capabilities = session.venue.capabilities
-        hashkey_like = not capabilities.contracts and capabilities.poll_interval_s <= 0
-        shown = set(status.streams) | (set(STREAM_NAMES) if hashkey_like else set())
+        shown = set(status.streams) | (set(STREAM_NAMES) if capabilities.venue == "HashKey" else set())
         polled = poll_note(capabilities)
         for name, label in self.streams.items():
             label.setVisible(name in shown)

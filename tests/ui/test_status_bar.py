@@ -13,7 +13,7 @@ from terminal.ui.status_bar import StatusBar
 from terminal.venues.base import Capabilities, ConnectionEvent, ConnectionState
 
 
-def _bound(qtbot: QtBot, contracts: bool) -> tuple[StatusBar, StatusStore]:
+def _bound(qtbot: QtBot, contracts: bool, venue: str = "HashKey") -> tuple[StatusBar, StatusStore]:
     bar = StatusBar()
     qtbot.addWidget(bar)
     bar.show()
@@ -21,14 +21,14 @@ def _bound(qtbot: QtBot, contracts: bool) -> tuple[StatusBar, StatusStore]:
     session = SimpleNamespace(
         name="P",
         status=store,
-        venue=SimpleNamespace(capabilities=Capabilities("V", not contracts, contracts=contracts)),
+        venue=SimpleNamespace(capabilities=Capabilities(venue, not contracts, contracts=contracts)),
     )
     bar.bind(cast(Session, session))
     return bar, store
 
 
 def test_a_venue_s_own_link_gets_a_chip_and_hashkey_s_links_are_not_shown(qtbot: QtBot) -> None:
-    bar, store = _bound(qtbot, contracts=True)
+    bar, store = _bound(qtbot, contracts=True, venue="Deriv")
     assert not any(label.isVisible() for label in bar.streams.values())
     assert not bar.clock.isVisible()  # Deriv signs nothing: no clock offset to show
     store.apply(ConnectionEvent("deriv", ConnectionState.RECONNECTING, 2, 1.5, "closed by the venue (1006)"))
@@ -54,3 +54,14 @@ def test_hashkey_s_links_show_waiting_until_they_report(qtbot: QtBot) -> None:
     store.flush()
     assert bar.streams["public_v2"].text() == "market: live"
     assert bar.streams["private"].isVisible() and bar.streams["private"].text() == "account: -"
+
+
+def test_another_order_book_venue_shows_only_its_own_links(qtbot: QtBot) -> None:
+    bar, store = _bound(qtbot, contracts=False, venue="Longbridge")
+    assert not any(bar.streams[n].isVisible() for n in ("public_v1", "public_v2", "private"))
+    store.apply(ConnectionEvent("longbridge-quotes", ConnectionState.LIVE))
+    store.flush()
+    assert (
+        bar.streams["longbridge-quotes"].isVisible()
+        and bar.streams["longbridge-quotes"].text() == "longbridge-quotes: live"
+    )

@@ -166,7 +166,9 @@ class LongbridgeMarket:
         if not symbols:
             return {}
         infos = await self._call(lambda c: c.static_info(list(symbols)))
-        return {str(info.symbol): m.instrument(info) for info in infos}
+        # The tick of an HK stock depends on its price: rows of the ladder step by the one at the last price.
+        prices = await self.last_prices(symbols)
+        return {str(info.symbol): m.instrument(info, prices.get(str(info.symbol))) for info in infos}
 
     async def watchlist(self) -> list[str]:
         groups = await self._call(lambda c: c.watchlist())

@@ -78,13 +78,14 @@ def market_of(symbol: str) -> str:
     return symbol.rsplit(".", 1)[-1].upper() if "." in symbol else ""
 
 
-def price_filter(market: str) -> PriceFilter:
-    """HKEX's spread table, or the US cent with 0.0001 below one dollar. ``tick_size`` is the finest
-    tick (any price on a coarser band is a multiple of it); ``tick_at(price)`` gives the band's tick."""
-    return hk_price_filter() if market == "HK" else us_price_filter()
+def price_filter(market: str, price: Decimal | None = None) -> PriceFilter:
+    """HKEX's spread table, or the US cent with 0.0001 below one dollar. ``tick_size`` is the tick at
+    ``price`` (the last price: what the ladder's rows step by), else the finest; ``tick_at(price)``
+    gives any price's own tick."""
+    return hk_price_filter(price) if market == "HK" else us_price_filter(price)
 
 
-def instrument(info: Any) -> Instrument:
+def instrument(info: Any, price: Decimal | None = None) -> Instrument:
     """A ``SecurityStaticInfo`` as an instrument: board lot, currency, name, tick rule and order types."""
     symbol = str(info.symbol)
     market = market_of(symbol)
@@ -94,7 +95,7 @@ def instrument(info: Any) -> Instrument:
         symbol=symbol,
         base_asset=symbol,
         quote_asset=str(info.currency),
-        price_filter=price_filter(market),
+        price_filter=price_filter(market, price),
         lot_size=LotSize(min_qty=lot, max_qty=_MAX_QTY, step_size=lot),
         status=SymbolStatus.TRADING,
         name=name,

@@ -14,11 +14,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import random
 import struct
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
@@ -98,7 +100,7 @@ class _Connection:
 
 
 DEFAULT_SECURITIES = (
-    FakeSecurity("700.HK", "Tencent Holdings", "HKD", 100, "SEHK", "HKEquity", "380.2"),
+    FakeSecurity("700.HK", "Tencent Holdings", "HKD", 100, "SEHK", "HKEquity", "320.0"),
     FakeSecurity("9988.HK", "Alibaba Group", "HKD", 100, "SEHK", "HKEquity", "82.35"),
     FakeSecurity("AAPL.US", "Apple Inc.", "USD", 1, "NASD", "USMain", "190.5"),
     FakeSecurity("TSLA.US", "Tesla, Inc.", "USD", 1, "NASD", "USMain", "250.1"),
@@ -434,21 +436,29 @@ class LongbridgeQuoteServer:
         )
 
     def _candles(self, symbol: str, period: int, count: int, end: int) -> list[bytes]:
-        """``count`` candles of ``period`` ending at (the candle holding) ``end``, oldest first."""
+        """``count`` candles of ``period`` ending at (the candle holding) ``end``, oldest first: a walk in
+        whole ticks that is the same for the same candle (seeded by its open time), ending near the last."""
         step = PERIOD_SECONDS.get(period, 60)
         last_open = end - end % step
-        base = float(self.securities[symbol].last)
+        security = self.securities[symbol]
+        base = Decimal(security.last)
+        tick = Decimal("0.01") if security.currency == "USD" else (Decimal("0.2") if base > 200 else Decimal("0.05"))
         rows: list[bytes] = []
         for i in range(count - 1, -1, -1):
             opened = last_open - i * step
-            price = base + (opened // step % 7) * 0.1
+            walk = random.Random(opened // step)
+            drift = sum(random.Random(opened // step - k).choice((-1, 0, 1)) for k in range(40))
+            close = base + tick * drift
+            open_ = close + tick * walk.choice((-2, -1, 0, 1, 2))
+            high = max(open_, close) + tick * walk.randint(0, 3)
+            low = min(open_, close) - tick * walk.randint(0, 3)
             rows.append(
-                proto.text(1, f"{price + 0.1:.2f}")
-                + proto.text(2, f"{price:.2f}")
-                + proto.text(3, f"{price - 0.1:.2f}")
-                + proto.text(4, f"{price + 0.2:.2f}")
-                + proto.integer(5, 1000 + i)
-                + proto.text(6, f"{price * 1000:.2f}")
+                proto.text(1, f"{close}")
+                + proto.text(2, f"{open_}")
+                + proto.text(3, f"{low}")
+                + proto.text(4, f"{high}")
+                + proto.integer(5, 1000 + walk.randint(0, 5000))
+                + proto.text(6, f"{close * 1000}")
                 + proto.integer(7, opened)
             )
         return rows

@@ -172,7 +172,7 @@ async def test_two_watchers_share_one_subscription(
 
 async def test_last_prices_and_watchlist(market: tuple[LongbridgeMarket, list[VenueEvent]]) -> None:
     quotes, _ = market
-    assert await quotes.last_prices(["700.HK", "TSLA.US"]) == {"700.HK": Decimal("380.2"), "TSLA.US": Decimal("250.1")}
+    assert await quotes.last_prices(["700.HK", "TSLA.US"]) == {"700.HK": Decimal("320.0"), "TSLA.US": Decimal("250.1")}
     assert await quotes.watchlist() == ["700.HK", "AAPL.US", "9988.HK"]
 
 
