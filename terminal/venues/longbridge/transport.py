@@ -17,8 +17,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
-from types import TracebackType
-from typing import Self
 from urllib.parse import urlencode
 
 import httpx
@@ -27,7 +25,7 @@ from tenacity import retry_if_exception
 
 from terminal import __version__
 from terminal.domain.decimals import to_plain
-from terminal.domain.redaction import protect_library_loggers, register_secret
+from terminal.venues.app_key_transport import AppKeyTransport
 from terminal.venues.errors import (
     AuthenticationError,
     Banned,
@@ -132,7 +130,7 @@ def encode_query(query: Query | None) -> str:
     return urlencode(pairs)
 
 
-class LongbridgeTransport:
+class LongbridgeTransport(AppKeyTransport):
     """One keep-alive HTTP client, the rate limiter and the timestamp sequence of one app key."""
 
     def __init__(
@@ -154,16 +152,19 @@ class LongbridgeTransport:
         retry_initial_wait: float = 0.25,
         retry_sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
-        if not app_key or not app_secret:
-            raise ValueError("an app key and its secret are both required")
+        super().__init__(
+            app_key,
+            app_secret,
+            access_token,
+            client,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            order_max_wait=order_max_wait,
+            retry_attempts=retry_attempts,
+            retry_initial_wait=retry_initial_wait,
+            retry_sleep=retry_sleep,
+        )
         self.hosts = hosts
-        self._app_key = app_key
-        self._app_secret = app_secret
-        register_secret(app_key)  # logs may never show either, whoever logs them
-        register_secret(app_secret)
-        protect_library_loggers()
-        self._access_token: str | None = None
-        self.set_access_token(access_token)
         # A token change waits for the requests on the wire and holds new ones back meanwhile: the
         # venue invalidates the old token the moment it issues the new one (refresh-token-api).
         self._in_flight = 0
@@ -180,44 +181,11 @@ class LongbridgeTransport:
         self._rates = dict(rates if rates is not None else RATES)
         self.limiter = limiter or SHARED_LIMITERS.get(hosts.api_url, app_key, self._rates)
         self._quote_slots = asyncio.Semaphore(QUOTE_CONCURRENCY)
-        self._order_max_wait = order_max_wait
-        self._retry_attempts = max(1, retry_attempts)
-        self._retry_initial_wait = retry_initial_wait
-        self._retry_sleep = retry_sleep or asyncio.sleep
-        self._owns_client = client is None
-        self._http = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=connect_timeout),
-            # Expire idle connections before a server would, so a request never goes out on a
-            # socket the server is closing: that would make its outcome unknown.
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=4.0),
-        )
 
     def __repr__(self) -> str:
-        key = self._app_key
-        shown = f"{key[:4]}…{key[-2:]}" if len(key) > 8 else "…"
-        return f"LongbridgeTransport({self.hosts.api_url}, app_key={shown}, secret=<hidden>, token=<hidden>)"
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._http.aclose()
-
-    @property
-    def access_token(self) -> str | None:
-        return self._access_token
-
-    def set_access_token(self, token: str | None) -> None:
-        """The token sent raw as ``Authorization`` and signed (seed 002); after a refresh, the new one."""
-        if token:
-            register_secret(token)
-        self._access_token = token or None
+        return (
+            f"LongbridgeTransport({self.hosts.api_url}, app_key={self._shown_key()}, secret=<hidden>, token=<hidden>)"
+        )
 
     async def request(
         self,

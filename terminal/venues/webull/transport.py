@@ -9,22 +9,20 @@ idempotent reads are retried with backoff.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 import orjson
 
 from terminal import __version__
 from terminal.domain.decimals import to_plain
-from terminal.domain.redaction import protect_library_loggers, register_secret
+from terminal.venues.app_key_transport import AppKeyTransport
 from terminal.venues.errors import (
     MalformedResponse,
     RateLimited,
@@ -82,7 +80,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class WebullTransport:
+class WebullTransport(AppKeyTransport):
     """One keep-alive HTTP client and the rate limiter for one app key; signs every request."""
 
     def __init__(
@@ -105,59 +103,27 @@ class WebullTransport:
         retry_initial_wait: float = 0.25,
         retry_sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
-        if not app_key or not app_secret:
-            raise ValueError("an app key and its secret are both required")
+        super().__init__(
+            app_key,
+            app_secret,
+            access_token,
+            client,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            order_max_wait=order_max_wait,
+            retry_attempts=retry_attempts,
+            retry_initial_wait=retry_initial_wait,
+            retry_sleep=retry_sleep,
+        )
         self.hosts = hosts
         self.algorithm = check_algorithm(algorithm or hosts.algorithm)
         self.api_version = api_version
-        self._app_key = app_key
-        self._app_secret = app_secret
-        register_secret(app_key)  # logs may never show either, whoever logs them
-        register_secret(app_secret)
-        protect_library_loggers()
-        self._access_token: str | None = None
-        self.set_access_token(access_token)
         self._clock = clock
         self._rates = dict(rates if rates is not None else RATES)
         self.limiter = limiter or SHARED_LIMITERS.get(hosts.api_url, app_key, self._rates)
-        self._order_max_wait = order_max_wait
-        self._retry_attempts = max(1, retry_attempts)
-        self._retry_initial_wait = retry_initial_wait
-        self._retry_sleep = retry_sleep or asyncio.sleep
-        self._owns_client = client is None
-        self._http = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=connect_timeout),
-            # Expire idle connections before a server would, so a request never goes out on a
-            # socket the server is closing: that would make its outcome unknown.
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=4.0),
-        )
 
     def __repr__(self) -> str:
-        key = self._app_key
-        shown = f"{key[:4]}…{key[-2:]}" if len(key) > 8 else "…"
-        return f"WebullTransport({self.hosts.api_url}, app_key={shown}, secret=<hidden>)"
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._http.aclose()
-
-    @property
-    def access_token(self) -> str | None:
-        return self._access_token
-
-    def set_access_token(self, token: str | None) -> None:
-        """The 2FA token sent as ``x-access-token`` (000, "Using the Token"); None to send none."""
-        if token:
-            register_secret(token)
-        self._access_token = token or None
+        return f"WebullTransport({self.hosts.api_url}, app_key={self._shown_key()}, secret=<hidden>)"
 
     async def request(
         self,
