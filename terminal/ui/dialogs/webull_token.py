@@ -84,6 +84,7 @@ class WebullTokenDialog(QDialog):
         self.timeout = timeout
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
+        self._polling = False
         self._result: asyncio.Future[str | None] | None = None
         self._deadline = 0.0
         self.polls = 0  # check requests answered so far in this run (for tests and logs)
@@ -121,7 +122,8 @@ class WebullTokenDialog(QDialog):
 
     @property
     def polling(self) -> bool:
-        return self._task is not None and not self._task.done()
+        """Whether the dialog shows a flow under way (set with the buttons, so the two always agree)."""
+        return self._polling
 
     def start(self) -> None:
         """Show the dialog and begin: wait for the pending token given, else create one. Needs a running loop."""
@@ -254,6 +256,7 @@ class WebullTokenDialog(QDialog):
         self.status.setText(text)
 
     def _set_polling(self, polling: bool) -> None:
+        self._polling = polling
         self.cancel.setEnabled(polling)
         self.start_again.setEnabled(not polling)
 
