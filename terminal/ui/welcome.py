@@ -24,7 +24,8 @@ DEMO_LINE = (
 KEY_LINE = (
     "To add {which} API key: <b>Edit profiles…</b> in the toolbar ▸ <b>Add</b> (venue HashKey) ▸"
     " enter the <b>API key</b> and <b>API secret</b> (on Deriv: the account and its <b>API token</b>;"
-    " on Webull: the <b>app key</b> and <b>app secret</b>, then <b>Get access token…</b>) ▸ <b>Save</b>."
+    " on Webull: the <b>app key</b> and <b>app secret</b>, then <b>Get access token…</b>;"
+    " on Longbridge: the <b>app key</b>, <b>app secret</b> and <b>access token</b>) ▸ <b>Save</b>."
     " The secret goes to the system keyring, never to a file."
 )
 

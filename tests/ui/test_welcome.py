@@ -94,7 +94,8 @@ def test_the_path_it_describes_exists(qtbot: QtBot, tmp_path: Path, panel: Welco
     text = panel.plain_text()
     assert "Edit profiles… in the toolbar ▸ Add (venue HashKey) ▸ enter the API key and API secret" in text
     assert "(on Deriv: the account and its API token;" in text
-    assert "on Webull: the app key and app secret, then Get access token…) ▸ Save" in text
+    assert "on Webull: the app key and app secret, then Get access token…;" in text
+    assert "on Longbridge: the app key, app secret and access token) ▸ Save" in text
     window = MainWindow(tmp_path / "window.ini")
     qtbot.addWidget(window)
     toolbar_actions = [a.text() for bar in window.findChildren(QToolBar) for a in bar.actions()]
