@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from terminal.venues.error_text import shorten
 from terminal.venues.errors import (
     AuthenticationError,
     Banned,
@@ -331,8 +332,7 @@ def spec_for(code: object, message: str | None = None) -> ErrorSpec | None:
 
 
 def _shorten(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _MAX_TEXT else flat[: _MAX_TEXT - 1] + "…"
+    return shorten(text, _MAX_TEXT)
 
 
 def _decode(body: object) -> object:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import orjson
 
+from terminal.venues.error_text import make_error, shorten
 from terminal.venues.errors import (
     AuthenticationError,
     ClockSkew,
@@ -104,8 +105,7 @@ def spec_for(code: int) -> ErrorSpec | None:
 
 
 def _shorten(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _MAX_TEXT else flat[: _MAX_TEXT - 1] + "…"
+    return shorten(text, _MAX_TEXT)
 
 
 def _decode(body: object) -> object:
@@ -141,9 +141,7 @@ def _text(envelope: Mapping[str, object]) -> str | None:
 
 
 def _make(kind: type[VenueError], code: str, message: str, status: int, retry_after: float | None) -> VenueError:
-    if issubclass(kind, RateLimited):
-        return kind(code, message, status, retry_after=DEFAULT_RATE_LIMIT_WAIT if retry_after is None else retry_after)
-    return kind(code, message, status)
+    return make_error(kind, code, message, status, retry_after, DEFAULT_RATE_LIMIT_WAIT)
 
 
 def error_from_response(
