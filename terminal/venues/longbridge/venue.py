@@ -34,8 +34,8 @@ from terminal.domain.intervals import Interval
 from terminal.domain.market import Candle
 from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.domain.securities import BrokerageAccount, OrderPreview, Position
+from terminal.venues.account_poll import AccountAnnouncer, AccountPoller
 from terminal.venues.base import (
-    BalanceEvent,
     Capabilities,
     ConnectionEvent,
     ConnectionState,
@@ -44,7 +44,6 @@ from terminal.venues.base import (
     FillEvent,
     OrderEvent,
     Permissions,
-    PositionEvent,
     Topic,
     VenueEvent,
     VenueStatus,
@@ -152,7 +151,16 @@ class LongbridgeVenue:
         self._symbols = tuple(symbols)
         self._sink: EventSink | None = None
         self._account_task: asyncio.Task[None] | None = None
-        self._account_stale = False
+        self._announcer = AccountAnnouncer(self._emit)
+        self._poller = AccountPoller(
+            "Longbridge",
+            STREAM,
+            account_interval,
+            self._poll_account,
+            self._emit,
+            quiet=lambda exc: isinstance(exc, TokenExpired),  # FAILED was announced; use_token resumes
+            held=lambda: self._token_failed,
+        )
         self._token_failed = False
         self._polls = 0
         self._ids: dict[str, str] = {}  # client order id -> order id
@@ -162,8 +170,6 @@ class LongbridgeVenue:
         self._trades: set[str] = set()  # trade ids reported (or known at start)
         self._filled: dict[str, Decimal] = {}  # by order id: quantity its reported fills account for
         self._prices: dict[str, Decimal] = {}
-        self._last_balances: tuple[Balance, ...] | None = None
-        self._last_positions: tuple[Position, ...] | None = None
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -199,7 +205,7 @@ class LongbridgeVenue:
         self.permissions = Permissions(can_read=True, can_trade=True, account=self.account_id)
         self._account_changed(cash, held, force=True)
         self._emit(ConnectionEvent(STREAM, ConnectionState.LIVE))
-        self._account_task = asyncio.create_task(self._watch_account(), name="longbridge-poll-account")
+        self._account_task = asyncio.create_task(self._poller.run(), name="longbridge-poll-account")
 
     async def close(self) -> None:
         task, self._account_task = self._account_task, None
@@ -236,7 +242,7 @@ class LongbridgeVenue:
             self._token_failed = False
             self.permissions = Permissions(can_read=True, can_trade=True, account=self.account_id or "")
             if self._sink is not None and self._account_task is not None:
-                self._account_stale = False
+                self._poller.stale = False
                 self._emit(ConnectionEvent(STREAM, ConnectionState.LIVE))
 
     def _token_expired(self) -> None:
@@ -268,7 +274,7 @@ class LongbridgeVenue:
         """The one account the token trades, by its channel ("lb")."""
         if self.account_id is None:
             self.account_id = mapping.channel(await self._positions_data()) or "lb"
-        currencies = ", ".join(b.asset for b in self._last_balances or () if b.asset not in self.instruments)
+        currencies = ", ".join(b.asset for b in self._announcer.balances or () if b.asset not in self.instruments)
         return [
             BrokerageAccount(
                 account_id=self.account_id,
@@ -533,37 +539,7 @@ class LongbridgeVenue:
         return await self._valued(await self._positions_data())
 
     def _account_changed(self, cash: list[Balance], held: list[Position], *, force: bool = False) -> None:
-        balances = mapping.account_balances(cash, held)
-        if force or balances != self._last_balances:
-            self._last_balances = balances
-            self._emit(BalanceEvent(balances, complete=True))
-        positions = tuple(held)
-        if force or positions != self._last_positions:
-            self._last_positions = positions
-            self._emit(PositionEvent(positions))
-
-    async def _watch_account(self) -> None:
-        """Every ``account_interval``: the account's orders, executions, balances and positions."""
-        while True:
-            await asyncio.sleep(self.account_interval)
-            try:
-                await self._poll_account()
-            except Exception as exc:  # the loop must outlive any one failed poll
-                if isinstance(exc, TokenExpired):
-                    continue  # FAILED was announced; refresh_token resumes
-                if isinstance(exc, VenueError):
-                    log.warning("polling the Longbridge account failed: %s", exc)
-                    reason = exc.message or str(exc)
-                else:
-                    log.exception("polling the Longbridge account failed")
-                    reason = f"{type(exc).__name__}: {exc}"
-                if not self._account_stale and not self._token_failed:
-                    self._account_stale = True
-                    self._emit(ConnectionEvent(STREAM, ConnectionState.STALE, reason=f"account poll failed: {reason}"))
-                continue
-            if self._account_stale:
-                self._account_stale = False
-                self._emit(ConnectionEvent(STREAM, ConnectionState.LIVE))
+        self._announcer.announce(mapping.account_balances(cash, held), tuple(held), force=force)
 
     async def _poll_account(self) -> None:
         self._polls += 1

@@ -32,8 +32,8 @@ from terminal.domain.intervals import Interval
 from terminal.domain.market import Candle
 from terminal.domain.orders import Fill, Order, OrderRequest
 from terminal.domain.securities import BrokerageAccount, OrderPreview, Position
+from terminal.venues.account_poll import AccountAnnouncer, AccountPoller
 from terminal.venues.base import (
-    BalanceEvent,
     BboEvent,
     BookEvent,
     CandleEvent,
@@ -46,7 +46,6 @@ from terminal.venues.base import (
     OrderEvent,
     OrderMissingEvent,
     Permissions,
-    PositionEvent,
     SubscriptionKey,
     SubscriptionStatus,
     TickerEvent,
@@ -166,9 +165,8 @@ class WebullVenue:
         self._sink: EventSink | None = None
         self._polls: dict[tuple[str, str, Interval | None], _Poll] = {}
         self._account_task: asyncio.Task[None] | None = None
-        self._account_stale = False
-        self._last_balances: tuple[Balance, ...] | None = None
-        self._last_positions: tuple[Position, ...] | None = None
+        self._announcer = AccountAnnouncer(self._emit)
+        self._poller = AccountPoller("Webull", STREAM, account_interval, self._poll_account, self._emit)
         self._seen: dict[str, _Seen] = {}  # by client order id: every order reported or followed
 
     # ---- lifecycle ----------------------------------------------------------------------------
@@ -201,7 +199,7 @@ class WebullVenue:
         )
         self._account_changed(balances, held, force=True)
         self._emit(ConnectionEvent(STREAM, ConnectionState.LIVE))
-        self._account_task = asyncio.create_task(self._watch_account(), name="webull-poll-account")
+        self._account_task = asyncio.create_task(self._poller.run(), name="webull-poll-account")
 
     async def close(self) -> None:
         task, self._account_task = self._account_task, None
@@ -581,35 +579,7 @@ class WebullVenue:
 
     def _account_changed(self, cash: list[Balance], held: list[Position], *, force: bool = False) -> None:
         """Announce balances (cash and holdings) and positions that differ from the last announced."""
-        balances = mapping.account_balances(cash, held)
-        if force or balances != self._last_balances:
-            self._last_balances = balances
-            self._emit(BalanceEvent(balances, complete=True))
-        positions = tuple(held)
-        if force or positions != self._last_positions:
-            self._last_positions = positions
-            self._emit(PositionEvent(positions))
-
-    async def _watch_account(self) -> None:
-        """Every ``account_interval``: the account's balances, positions and orders (the module's doc)."""
-        while True:
-            await asyncio.sleep(self.account_interval)
-            try:
-                await self._poll_account()
-            except Exception as exc:  # the loop must outlive any one failed poll
-                if isinstance(exc, VenueError):
-                    log.warning("polling the Webull account failed: %s", exc)
-                    reason = exc.message or str(exc)
-                else:
-                    log.exception("polling the Webull account failed")
-                    reason = f"{type(exc).__name__}: {exc}"
-                if not self._account_stale:
-                    self._account_stale = True
-                    self._emit(ConnectionEvent(STREAM, ConnectionState.STALE, reason=f"account poll failed: {reason}"))
-                continue
-            if self._account_stale:
-                self._account_stale = False
-                self._emit(ConnectionEvent(STREAM, ConnectionState.LIVE))
+        self._announcer.announce(mapping.account_balances(cash, held), tuple(held), force=force)
 
     async def _poll_account(self) -> None:
         cash = await self.balances()
