@@ -3,18 +3,13 @@ thread-safe control API: tokens issued or expired, injected failures and lost an
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from types import TracebackType
 
-import uvicorn
-
-from tests.support import main_thread_gc
 from tests.support.longbridge.accounts import FakeAccount, FakePosition, default_account
 from tests.support.longbridge.app import create_app
 from tests.support.longbridge.journal import RecordedRequest
@@ -24,11 +19,9 @@ from tests.support.longbridge.ratelimit import Limit
 from tests.support.longbridge.routes import PATHS, ROUTES
 from tests.support.longbridge.state import FakeConfig, ServerState
 from tests.support.longbridge.wire import LongbridgeError
+from tests.support.threaded_asgi import HOST, ThreadedAsgi
 
 __all__ = ["FakeAccount", "FakePosition", "Limit", "LongbridgeFakeServer", "OrderStatus"]
-
-HOST = "127.0.0.1"
-_START_TIMEOUT = 10.0
 
 
 class LongbridgeFakeServer:
@@ -57,63 +50,19 @@ class LongbridgeFakeServer:
         self.token = token
         self._released = threading.Event()
         self._app = create_app(self._state, self._released)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
+        self._http = ThreadedAsgi(self._app, "Longbridge fake server", on_stop=self._released.set)
 
     # -- life --------------------------------------------------------------------------------------------
 
     def start(self) -> LongbridgeFakeServer:
-        if self._thread is not None:
-            raise RuntimeError("the Longbridge fake server is already started")
-        main_thread_gc.hold()  # no collection in the server's thread (tests/support/main_thread_gc.py)
-        # IPPROTO_TCP so that asyncio sets TCP_NODELAY (no ~40 ms delayed-ACK stalls).
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((HOST, 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self._app,
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=5,
-        )
-        server = uvicorn.Server(config)
-        failures: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                asyncio.run(server.serve(sockets=[sock]))
-            except BaseException as error:  # reported to start()'s caller
-                failures.append(error)
-            finally:
-                sock.close()
-
-        self._server = server
-        self._thread = threading.Thread(target=run, name="longbridge-fake-server", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT
-        while not server.started:
-            if failures or not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the Longbridge fake server did not start: {failures!r}")
-            time.sleep(0.005)
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        thread, server = self._thread, self._server
-        if thread is None or server is None:
-            return
-        self._released.set()
-        server.should_exit = True
-        thread.join(_START_TIMEOUT)
-        self._thread = self._server = None
-        main_thread_gc.release()
+        self._http.stop()
 
     def __enter__(self) -> LongbridgeFakeServer:
-        return self if self._thread is not None else self.start()
+        return self if self._http.running else self.start()
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -124,7 +73,7 @@ class LongbridgeFakeServer:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self._port}"
+        return f"http://{HOST}:{self._http.port}"
 
     @property
     def app_key(self) -> str:

@@ -3,18 +3,14 @@ control API: tokens confirmed or expired as the Webull app would, injected failu
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from types import TracebackType
 
-import uvicorn
-
-from tests.support import main_thread_gc
+from tests.support.threaded_asgi import HOST, ThreadedAsgi
 from tests.support.webull.accounts import FakeAccount, FakePosition, default_accounts
 from tests.support.webull.app import create_app
 from tests.support.webull.config import FakeConfig, SignedHost
@@ -26,9 +22,6 @@ from tests.support.webull.tokens import TokenStatus
 from tests.support.webull.wire import WebullError
 
 __all__ = ["FakeAccount", "FakePosition", "Limit", "SignedHost", "WebullFakeServer"]
-
-HOST = "127.0.0.1"
-_START_TIMEOUT = 10.0
 
 
 class WebullFakeServer:
@@ -73,64 +66,19 @@ class WebullFakeServer:
         self._state = ServerState(config, chosen, clock)
         self._released = threading.Event()
         self._app = create_app(self._state, self._released)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
+        self._http = ThreadedAsgi(self._app, "Webull fake server", on_stop=self._released.set)
 
     # -- life --------------------------------------------------------------------------------------------
 
     def start(self) -> WebullFakeServer:
-        if self._thread is not None:
-            raise RuntimeError("the Webull fake server is already started")
-        main_thread_gc.hold()  # no collection in the server's thread (tests/support/main_thread_gc.py)
-        # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
-        # without it every answer waits ~40 ms for the client's delayed ACK (Nagle).
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((HOST, 0))
-        self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self._app,
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=5,
-        )
-        server = uvicorn.Server(config)
-        failures: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                asyncio.run(server.serve(sockets=[sock]))
-            except BaseException as error:  # reported to start()'s caller
-                failures.append(error)
-            finally:
-                sock.close()
-
-        self._server = server
-        self._thread = threading.Thread(target=run, name="webull-fake-server", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT
-        while not server.started:
-            if failures or not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the Webull fake server did not start: {failures!r}")
-            time.sleep(0.005)
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        thread, server = self._thread, self._server
-        if thread is None or server is None:
-            return
-        self._released.set()
-        server.should_exit = True
-        thread.join(_START_TIMEOUT)
-        self._thread = self._server = None
-        main_thread_gc.release()
+        self._http.stop()
 
     def __enter__(self) -> WebullFakeServer:
-        return self if self._thread is not None else self.start()
+        return self if self._http.running else self.start()
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -141,12 +89,12 @@ class WebullFakeServer:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self._port}"
+        return f"http://{HOST}:{self._http.port}"
 
     @property
     def host(self) -> str:
         """The Host header a client sends: ``127.0.0.1:PORT``."""
-        return f"{HOST}:{self._port}"
+        return f"{HOST}:{self._http.port}"
 
     @property
     def signed_host(self) -> str:
